@@ -1,0 +1,1 @@
+namespace OciRuntime.Cgroups; internal static class AssemblyMarker { }

@@ -1,0 +1,49 @@
+# oci-runtime — build, test, bench.
+# `make` leaves exactly one shipped file: bin/oci-runtime (NativeAOT, the C helper linked in).
+
+DOTNET      ?= dotnet
+CONFIG      ?= Release
+RID         ?= linux-x64
+PUBLISH_DIR := build/publish
+BIN         := bin/oci-runtime
+PREFIX      ?= /usr/local
+SOURCES     := $(shell find Runtime Spec Native Seccomp Cgroups -type f \( -name '*.cs' -o -name '*.c' -o -name '*.h' -o -name '*.csproj' -o -name '*.targets' -o -name '*.txt' \) -not -path '*/obj/*' -not -path '*/bin/*') nativeaot.props Directory.Build.props
+
+.PHONY: all test unit conformance stress bench demo install clean
+
+all: $(BIN)
+
+$(BIN): $(SOURCES)
+	$(DOTNET) publish Runtime/Oci.Runtime.csproj -c $(CONFIG) -r $(RID) -o $(PUBLISH_DIR) -nologo -v quiet
+	@mkdir -p bin
+	cp $(PUBLISH_DIR)/oci-runtime $(BIN)
+	@echo "built $(BIN) ($$(stat -c %s $(BIN)) bytes)"
+
+# Unit tests, then end-to-end conformance tests against the built binary (as root).
+# The last line is "N passed, N failed, N skipped", counted from the TRX results.
+test: $(BIN)
+	scripts/run-tests.sh
+
+unit:
+	scripts/run-tests.sh --unit-only
+
+# Conformance suite against another runtime, e.g. `make conformance RUNTIME=/usr/sbin/runc`.
+RUNTIME ?= $(abspath $(BIN))
+conformance: $(BIN)
+	OCI_RUNTIME=$(RUNTIME) scripts/run-tests.sh --conformance-only
+
+stress: $(BIN)
+	OCI_STRESS_COUNT=$${OCI_STRESS_COUNT:-500} scripts/run-tests.sh --conformance-only --filter "Category=Stress"
+
+bench: $(BIN)
+	bench/run.sh
+
+demo: $(BIN)
+	scripts/demo.sh
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/oci-runtime
+
+clean:
+	rm -rf bin build
+	find . -name obj -o -name bin -type d -prune | xargs rm -rf

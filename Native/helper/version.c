@@ -1,0 +1,1 @@
+int oci_helper_abi_version(void) { return 1; }

@@ -1,0 +1,1 @@
+namespace OciRuntime.Seccomp; internal static class AssemblyMarker { }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the unit tests (Tests/*) and the conformance suite (conformance/), writes TRX files to
+# build/test-results, and ends with one line "N passed, N failed, N skipped" counted from them.
+# A test project that fails to build or crashes before writing results counts as one failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+mode=all
+filter=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --unit-only) mode=unit ;;
+    --conformance-only) mode=conformance ;;
+    --filter) filter="$2"; shift ;;
+    *) echo "run-tests: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+results=build/test-results
+rm -rf "$results"; mkdir -p "$results"
+crashed=0
+
+run_project() { # $1 = project file, $2 = results name
+  local args=(test "$1" -nologo --logger "trx;LogFileName=$2.trx" --results-directory "$results")
+  [ -n "$filter" ] && args+=(--filter "$filter")
+  echo "=== $1"
+  if ! dotnet "${args[@]}"; then
+    if [ ! -s "$results/$2.trx" ]; then
+      echo "run-tests: $1 produced no results (build or host failure)" >&2
+      crashed=$((crashed + 1))
+    fi
+  fi
+}
+
+if [ "$mode" != conformance ]; then
+  for proj in Tests/*/*.csproj; do
+    run_project "$proj" "$(basename "$proj" .csproj)"
+  done
+fi
+if [ "$mode" != unit ]; then
+  export OCI_RUNTIME="${OCI_RUNTIME:-$PWD/bin/oci-runtime}"
+  run_project conformance/Oci.Conformance.csproj conformance
+fi
+
+passed=0; failed=0; total=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  t=$(get total); p=$(get passed); f=$(get failed)
+  total=$((total + ${t:-0})); passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+failed=$((failed + crashed))
+skipped=$((total - passed - (failed - crashed)))
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "$failed" -eq 0 ]
