@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+
+namespace OciRuntime.Conformance.Tests;
+
+/// <summary>Failures: runc's phrases (clients match them), clean rollback, JSON error log.</summary>
+public class ErrorTests
+{
+    // podman maps "executable file not found in" to exit 127. runc 1.1 words it
+    // `exec: "x": executable file not found in $PATH`; the phrase is the same.
+    const string NotFound = "executable file not found in $PATH";
+
+    [Fact]
+    public void Run_MissingBinary_FailsWithRuncPhrase()
+    {
+        using var c = new Container("notfound").Configure(b => b.Args("no-such-binary-xyz"));
+        var r = c.Run().ShouldFail();
+        Assert.Contains(NotFound, r.Stderr);
+        Assert.Contains("no-such-binary-xyz", r.Stderr);
+    }
+
+    [Fact]
+    public void Run_MissingAbsoluteBinary_Fails()
+    {
+        using var c = new Container("notfound-abs").Configure(b => b.Args("/bin/no-such-binary-xyz"));
+        var r = c.Run().ShouldFail();
+        Assert.Contains("no such file or directory", r.Stderr);
+    }
+
+    public static IEnumerable<object[]> FailingConfigs() =>
+    [
+        ["missing-binary"],
+        ["bad-mount-type"],
+        ["bad-rlimit"],
+    ];
+
+    static void Break(Bundle b, string how)
+    {
+        switch (how)
+        {
+            case "missing-binary":
+                b.Args("no-such-binary-xyz");
+                break;
+            case "bad-mount-type":
+                b.Args("true");
+                b.AddMount("/tmp", "no-such-fs-type", "none");
+                break;
+            case "bad-rlimit":
+                // root here lacks CAP_SYS_RESOURCE: a hard limit above the host's (20000) cannot be set.
+                b.Args("true");
+                b.Process["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 1048576, ["hard"] = 1048576 });
+                break;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FailingConfigs))]
+    public void FailedCreate_LeavesNothingBehind(string how)
+    {
+        using var c = new Container("failcreate-" + how).Configure(b => Break(b, how));
+        var r = c.Create().ShouldFail();
+        Assert.NotEqual("", r.Stderr);
+
+        Assert.False(Directory.Exists(Path.Combine(c.RootDir, c.Id)), $"state dir {c.Id} left in --root after a failed create");
+        Assert.Contains("does not exist", c.State().ShouldFail().Stderr);
+        Assert.True(Cgroups.Dirs(c.Id).Count == 0, "cgroup dirs left: " + string.Join(", ", Cgroups.Dirs(c.Id)));
+        // No process left behind: nothing runs with the rootfs as its root, in a cgroup of the container,
+        // or holding the create's stdout pipe (which reaches EOF only when every holder is gone).
+        r.WaitForOutput(TimeSpan.FromSeconds(5));
+        var strays = Directory.GetDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out int pid) ? pid : 0)
+            .Where(pid => pid > 0)
+            .Where(pid => { try { return Libc.ReadLink($"/proc/{pid}/root") == BusyboxRootfs.Path; } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; } })
+            .ToList();
+        Assert.True(strays.Count == 0, "processes left inside the rootfs: " + string.Join(",", strays));
+    }
+
+    [Fact]
+    public void Log_JsonLines_LastErrorIsTheFailure()
+    {
+        using var c = new Container("jsonlog", withLog: true).Configure(b => b.Args("no-such-binary-xyz"));
+        c.Run().ShouldFail();
+        Assert.True(File.Exists(c.LogFile), "no --log file written");
+        var lines = File.ReadAllLines(c.LogFile!).Where(l => l.Trim().Length > 0).ToList();
+        Assert.NotEmpty(lines);
+        JsonObject? lastError = null;
+        foreach (var line in lines)
+        {
+            JsonObject o;
+            try { o = JsonNode.Parse(line)!.AsObject(); }
+            catch (System.Text.Json.JsonException e) { throw new Xunit.Sdk.XunitException($"log line is not JSON ({e.Message}): {line}"); }
+            foreach (var key in new[] { "level", "msg", "time" })
+                Assert.True(o.ContainsKey(key), $"log line without \"{key}\": {line}");
+            Assert.True(DateTimeOffset.TryParse((string?)o["time"], out _), $"time is not RFC 3339: {line}");
+            if ((string?)o["level"] == "error") lastError = o;
+        }
+        Assert.NotNull(lastError);
+        Assert.Contains(NotFound, (string?)lastError!["msg"]);
+        Assert.Contains("no-such-binary-xyz", (string?)lastError["msg"]);
+    }
+
+    [Fact]
+    public void Log_MissingContainer_ErrorInJsonLog()
+    {
+        using var c = new Container("jsonlog-missing", withLog: true);
+        c.State().ShouldFail();
+        var last = File.ReadAllLines(c.LogFile!).Where(l => l.Trim().Length > 0).Last();
+        var o = JsonNode.Parse(last)!.AsObject();
+        Assert.Equal("error", (string?)o["level"]);
+        Assert.Contains("does not exist", (string?)o["msg"]);
+    }
+}
