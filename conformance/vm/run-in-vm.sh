@@ -106,14 +106,14 @@ for m in $(cat /modules.list); do
 done
 # virtio devices may probe asynchronously: retry the mount for up to ~10 s.
 i=0
-until mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=524288,cache=loose hostroot /newroot 2>/dev/null; do
+until mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /newroot 2>/dev/null; do
   i=$((i + 1)); [ $i -gt 200 ] && fail "cannot mount the host root over virtio-9p"
   usleep 50000
 done
 R=/newroot
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs $R/run || fail "tmpfs /run"
 mkdir -p $R/run/vm $R/run/.vm $R/run/host-tmp
-mount -t 9p -o rw,trans=virtio,version=9p2000.L,msize=524288,cache=none results $R/run/vm \
+mount -t 9p -o rw,trans=virtio,version=9p2000.L,msize=512000,cache=none results $R/run/vm \
   || fail "cannot mount the results share"
 cat /proc/uptime > $R/run/vm/booted
 # The host's /tmp stays reachable (read-only) at /run/host-tmp before tmpfs hides it.
@@ -157,7 +157,11 @@ build_initramfs() {
   done
   : > "$tmp/modules.list"
   for mod in "${MODULES[@]}"; do
-    f=$(modfile "$mod") || { rm -rf "$tmp"; die "module $mod not found under $MODDIR"; }
+    if ! f=$(modfile "$mod"); then
+      # Built into this kernel (e.g. a later kernel with netfs=y): nothing to load.
+      if grep -qE "/(${mod}|${mod//_/-})\.ko" "$MODDIR/modules.builtin" 2>/dev/null; then continue; fi
+      rm -rf "$tmp"; die "module $mod not found under $MODDIR"
+    fi
     case $f in
       *.ko) cp "$f" "$tmp/modules/$mod.ko" ;;
       *.ko.xz) xz -dc "$f" > "$tmp/modules/$mod.ko" ;;
@@ -176,7 +180,12 @@ build_initramfs() {
 modfile() { # module name -> path of its .ko[.xz|.zst|.gz] (names with - or _ are equivalent)
   local n=$1 alt f
   alt=${n//_/-}
-  f=$(find "$MODDIR/kernel" \( -name "$n.ko*" -o -name "$alt.ko*" \) -print -quit)
+  f=$(awk -F: -v a="/$n.ko" -v b="/$alt.ko" \
+        '{ p = $1; sub(/\.(xz|zst|gz)$/, "", p) }
+         substr(p, length(p) - length(a) + 1) == a || substr(p, length(p) - length(b) + 1) == b { print $1; exit }' \
+        "$MODDIR/modules.dep" 2>/dev/null)
+  [[ -n $f ]] && f=$MODDIR/$f
+  [[ -n $f && -f $f ]] || f=$(find "$MODDIR/kernel" \( -name "$n.ko*" -o -name "$alt.ko*" \) -print -quit)
   [[ -n $f ]] && echo "$f"
 }
 
@@ -213,7 +222,7 @@ PVH=$CACHE_DIR/vmlinux-$KVER.pvh
   flock 9
   init_hash=$(printf '%s\n%s\n' "$INIT_SCRIPT" "${MODULES[*]}" | sha256sum | cut -c1-16)
   mods=()
-  for m in "${MODULES[@]}"; do mods+=("$(modfile "$m")"); done
+  for m in "${MODULES[@]}"; do f=$(modfile "$m") && mods+=("$f"); done
   want="v1 $init_hash $(stamp_of "$BUSYBOX" "${mods[@]}")"
   if [[ ! -s $INITRAMFS || $(cat "$INITRAMFS.stamp" 2>/dev/null) != "$want" ]]; then
     [[ $VERBOSE == 1 ]] && echo "run-in-vm: building $INITRAMFS" >&2
@@ -297,6 +306,11 @@ QEMU_ARGS=(
   -fsdev local,id=results,path="$RES",security_model=none,multidevs=remap
   -device virtio-9p-pci,fsdev=results,mount_tag=results
 )
+# Extra qemu arguments for experiments (word-split), e.g. RUN_IN_VM_QEMU_EXTRA="-bios qboot.rom".
+if [[ -n ${RUN_IN_VM_QEMU_EXTRA:-} ]]; then
+  read -r -a extra <<<"$RUN_IN_VM_QEMU_EXTRA"
+  QEMU_ARGS+=("${extra[@]}")
+fi
 
 T0=$(date +%s.%N)
 "$QEMU" "${QEMU_ARGS[@]}" </dev/null >"$RES/console.log" 2>&1 &
