@@ -13,7 +13,7 @@ public static class ConfigLoader
 
     /// <summary>
     /// Loads <c>&lt;bundleDir&gt;/config.json</c>: parses it, refuses an ociVersion whose major
-    /// is not 1, runs <see cref="ConfigValidator"/> and checks that the root filesystem
+    /// is 2 or more (0.x drafts and 1.x are accepted), runs <see cref="ConfigValidator"/> and checks that the root filesystem
     /// directory exists. Every failure is a <see cref="SpecException"/>.
     /// </summary>
     public static LoadedConfig Load(string bundleDir)
@@ -50,7 +50,7 @@ public static class ConfigLoader
     /// </summary>
     private static void CheckMajorVersion(OciConfig config)
     {
-        if (SemVer.TryParse(config.OciVersion, out var major) && major != 1)
+        if (SemVer.TryParse(config.OciVersion, out var major) && !RootRules.IsSupportedMajor(major))
             throw new SpecException("ociVersion", RootRules.UnsupportedMajor(config.OciVersion));
     }
 

@@ -57,21 +57,9 @@ internal static class JsonErrors
         foreach (var s in segs)
         {
             if (s is int i) path = Validation.JsonPathText.Index(path, i);
-            else
-            {
-                var name = (string)s;
-                path = IsPlainName(name) ? Validation.JsonPathText.Prop(path, name) : Validation.JsonPathText.Key(path, name);
-            }
+            else path = Validation.JsonPathText.Key(path, (string)s);
         }
         return path;
-    }
-
-    private static bool IsPlainName(string name)
-    {
-        if (name.Length == 0) return false;
-        foreach (char c in name)
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '_')) return false;
-        return true;
     }
 
     /// <summary>What the contract expects at <paramref name="segs"/>, e.g. "an unsigned 32-bit integer".</summary>

@@ -33,7 +33,7 @@ internal static class LinuxRules
 
         if (l.MemoryPolicy is not null) CheckMemoryPolicy(l.MemoryPolicy, sink);
         if (l.IntelRdt is not null) CheckIntelRdt(l.IntelRdt, sink);
-        if (l.NetDevices is not null) NetDeviceRules.Check(l.NetDevices, ns, sink);
+        if (l.NetDevices is not null) NetDeviceRules.Check(l.NetDevices, sink);
     }
 
     private static void CheckAbsoluteList(List<string>? list, string path, ErrorSink sink)

@@ -8,12 +8,11 @@ internal static class NetDeviceRules
     // IFNAMSIZ (16) including the terminating NUL.
     private const int MaxIfName = 15;
 
-    public static void Check(Dictionary<string, Config.LinuxNetDevice> devices, NamespaceSet ns, ErrorSink sink)
+    public static void Check(Dictionary<string, Config.LinuxNetDevice> devices, ErrorSink sink)
     {
-        // Moving a device needs a network namespace other than the runtime's.
-        if (devices.Count > 0 && !ns.Has("network"))
-            sink.Add("linux.netDevices", "moving network devices requires a \"network\" namespace in linux.namespaces");
-
+        // No "network" namespace is not an error here: the container then shares the runtime's
+        // namespace, where the devices already are (the spec's own good example does this).
+        // Whether a move is possible at all is for the runtime to check on the host.
         var targets = new Dictionary<string, string>(System.StringComparer.Ordinal);
         foreach (var (hostName, dev) in devices)
         {

@@ -41,9 +41,17 @@ internal static class RootRules
             sink.Add("ociVersion", $"invalid version {Text.Quote(version)}: must be in SemVer 2.0.0 format (e.g. \"1.0.2\")");
             return;
         }
-        if (major != 1)
+        if (!IsSupportedMajor(major))
             sink.Add("ociVersion", UnsupportedMajor(version));
     }
+
+    /// <summary>
+    /// Major 1 is what this runtime implements. Pre-1.0 drafts (0.x) are accepted as well: their
+    /// documents use the 1.0 layout, runc runs them, and the spec's own good example
+    /// (schema/test/config/good/spec-example.json) is "0.5.0-dev". Majors from 2 on may change
+    /// the meaning of fields we would silently ignore, so they are refused.
+    /// </summary>
+    internal static bool IsSupportedMajor(ulong major) => major <= 1;
 
     internal static string UnsupportedMajor(string version) =>
         $"unsupported version {Text.Quote(version)}: this runtime implements runtime-spec 1.x (up to {KnownValues.SpecVersion})";
