@@ -98,6 +98,20 @@ public class ErrorTests
         Assert.Contains("no-such-binary-xyz", (string?)lastError["msg"]);
     }
 
+    // podman (conmon) parses the whole --log file as ONE JSON object after a failed create.
+    [Fact]
+    public void Log_FailedCreate_IsExactlyOneJsonObject()
+    {
+        using var c = new Container("jsonlog-one", withLog: true).Configure(b => b.Args("no-such-binary-xyz"));
+        c.Create().ShouldFail();
+        string text = File.ReadAllText(c.LogFile!).Trim();
+        var lines = text.Split('\n');
+        Assert.True(lines.Length == 1, "log holds more than one line:\n" + text);
+        var o = JsonNode.Parse(text)!.AsObject();
+        Assert.Equal("error", (string?)o["level"]);
+        Assert.Contains(NotFound, (string?)o["msg"]);
+    }
+
     [Fact]
     public void Log_MissingContainer_ErrorInJsonLog()
     {

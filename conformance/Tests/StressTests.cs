@@ -42,5 +42,13 @@ public class StressTests(ITestOutputHelper output)
                         $"per container median {Ms(times[times.Count / 2])} ms, p95 {Ms(times[(int)(times.Count * 0.95)])} ms, max {Ms(times[^1])} ms";
         output.WriteLine(report);
         Console.WriteLine(report);
+        try
+        {
+            // Also kept as a file, since `dotnet test` does not print test output at normal verbosity.
+            string dir = Path.Combine(TestEnv.RepoRoot, "build");
+            Directory.CreateDirectory(dir);
+            File.AppendAllText(Path.Combine(dir, "stress-report.txt"), $"{DateTime.UtcNow:O} {report}\n");
+        }
+        catch (IOException) { }
     }
 }
