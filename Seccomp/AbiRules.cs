@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+
+namespace OciRuntime.Seccomp;
+
+/// <summary>A rule for one syscall on one ABI: the action, if all conditions hold (AND).</summary>
+internal sealed record SyscallRule(uint Action, ArgCondition[] Conditions);
+
+/// <summary>
+/// The profile's rules resolved to syscall numbers of one ABI, merged the way libseccomp
+/// (as driven by runc) merges them.
+/// </summary>
+internal sealed class AbiRules
+{
+    public required SeccompArch Abi { get; init; }
+    /// <summary>Per syscall number, the rules tried in order (first match wins; none → default).</summary>
+    public required SortedDictionary<uint, List<SyscallRule>> BySyscall { get; init; }
+    /// <summary>Highest number of any syscall the profile names on this ABI (ENOSYS rule), or null.</summary>
+    public required uint? MaxNamed { get; init; }
+
+    public static AbiRules Build(Profile profile, SeccompArch abi)
+    {
+        var by = new SortedDictionary<uint, List<SyscallRule>>();
+        uint? maxNamed = null;
+        foreach (ProfileEntry e in profile.Entries)
+        {
+            foreach (string name in e.Names)
+            {
+                // A name this ABI doesn't have is skipped for this ABI only (libseccomp/runc do the same).
+                if (abi.Resolve(name) is not uint nr) continue;
+                if (maxNamed is null || nr > maxNamed) maxNamed = nr;
+
+                // runc drops rules whose action is the default action (libseccomp would refuse
+                // them with EACCES); they change nothing, except they must not win over others.
+                if (e.Action == profile.DefaultAction) continue;
+
+                if (!by.TryGetValue(nr, out List<SyscallRule>? rules)) by[nr] = rules = new List<SyscallRule>(1);
+                var rule = new SyscallRule(e.Action, e.Conditions);
+                if (rules.Count > 0 && rules[0].Conditions.Length == 0)
+                    continue; // libseccomp: an unconditional rule already there absorbs later rules.
+                if (rule.Conditions.Length == 0)
+                {
+                    // libseccomp: an unconditional rule replaces the conditional ones before it.
+                    rules.Clear();
+                    rules.Add(rule);
+                }
+                else rules.Add(rule);
+            }
+        }
+        return new AbiRules { Abi = abi, BySyscall = by, MaxNamed = maxNamed };
+    }
+}

@@ -1,1 +1,0 @@
-namespace OciRuntime.Seccomp; internal static class AssemblyMarker { }
