@@ -45,9 +45,10 @@ public class ErrorTests
                 b.AddMount("/tmp", "no-such-fs-type", "none");
                 break;
             case "bad-rlimit":
-                // root here lacks CAP_SYS_RESOURCE: a hard limit above the host's (20000) cannot be set.
+                // RLIMIT_NOFILE above fs.nr_open cannot be set by anyone (EPERM even with CAP_SYS_RESOURCE).
                 b.Args("true");
-                b.Process["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 1048576, ["hard"] = 1048576 });
+                long nrOpen = long.Parse(File.ReadAllText("/proc/sys/fs/nr_open").Trim());
+                b.Process["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = nrOpen + 1024, ["hard"] = nrOpen + 1024 });
                 break;
         }
     }

@@ -31,6 +31,36 @@ public class LifecycleTests
         Assert.Equal("sleep\0100\0", cmdline);
     }
 
+    // containerd's shim reads /proc/<pid>/cgroup right after create returns.
+    [Fact]
+    public void Create_InitAlreadySitsInItsCgroup()
+    {
+        using var c = new Container("cgplace").Configure(b => b.Args("sleep", "100"));
+        c.Create().ShouldSucceed();
+        int pid = c.Pid();
+        var lines = File.ReadAllLines($"/proc/{pid}/cgroup");
+        string want = Cgroups.PathFor(c.Id);
+        Assert.True(lines.Any(l => l.EndsWith(":" + want, StringComparison.Ordinal)),
+            $"init {pid} is not in {want}:\n" + string.Join("\n", lines));
+        Assert.Contains(pid, Cgroups.Procs(c.Id));
+    }
+
+    // ctr run --rm: create --pid-file, start, (init exits), delete, then delete --force from another process.
+    [Fact]
+    public void ContainerdRunRmSequence_Succeeds()
+    {
+        using var c = new Container("ctr-rm").Configure(b => b.Args("echo", "hi"));
+        string pidFile = Path.Combine(c.Dir, "init.pid");
+        var created = c.Create(null, "--pid-file", pidFile).ShouldSucceed();
+        c.Start().ShouldSucceed();
+        c.WaitForStatus("stopped");
+        Assert.Equal("hi\n", created.WaitForOutput().Stdout);
+        c.Delete().ShouldSucceed();
+        c.Delete(force: true).ShouldSucceed();
+        Assert.Empty(Cgroups.Dirs(c.Id));
+        Assert.False(Directory.Exists(Path.Combine(c.RootDir, c.Id)));
+    }
+
     [Fact]
     public void State_GoesCreatedRunningStopped_WithRequiredFields()
     {

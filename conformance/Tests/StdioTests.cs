@@ -33,7 +33,9 @@ public class StdioTests
             fds[name] = line[(arrow + 4)..];
         }
         Assert.True(fds.ContainsKey("0") && fds.ContainsKey("1") && fds.ContainsKey("2"), context);
-        Assert.DoesNotContain(fds.Values, t => t.Contains(marker));
+        var leaked = fds.Where(kv => kv.Value.Contains(marker)).ToList();
+        Assert.True(leaked.Count == 0, "the fd 3 given to the runtime reached the container as fd " +
+            string.Join(", ", leaked.Select(kv => $"{kv.Key} -> {kv.Value}")) + "\n" + context);
         var extra = fds.Where(kv => kv.Key is not ("0" or "1" or "2") && !kv.Value.StartsWith("/proc/", StringComparison.Ordinal)).ToList();
         Assert.True(extra.Count == 0, "unexpected fds inside the container: " +
             string.Join(", ", extra.Select(kv => $"{kv.Key} -> {kv.Value}")) + "\n" + context);
