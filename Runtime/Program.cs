@@ -1,10 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using OciRuntime.Cli;
+using OciRuntime.Commands;
+using OciRuntime.Errors;
+using OciRuntime.Logging;
+using OciRuntime.Spec.Validation;
+
 namespace OciRuntime;
 
 public static class Program
 {
-    private static int Main(string[] args)
+    public static readonly ICommand[] Commands =
     {
-        System.Console.WriteLine($"oci-runtime helper abi {OciRuntime.Native.Interop.HelperAbi.AbiVersion()}");
-        return 0;
+        new CreateCommand(), new StartCommand(), new RunCommand(), new KillCommand(), new DeleteCommand(),
+        new StateCommand(), new ListCommand(), new SpecCommand(), new FeaturesCommand(),
+        new NotImplementedCommand("exec", "execute new process inside the container"),
+        new NotImplementedCommand("pause", "pause suspends all processes inside the container"),
+        new NotImplementedCommand("resume", "resumes all processes that have been previously paused"),
+        new NotImplementedCommand("update", "update container resource constraints"),
+        new NotImplementedCommand("events", "display container events such as OOM notifications and stats"),
+        new NotImplementedCommand("ps", "ps displays the processes running inside a container"),
+        new NotImplementedCommand("checkpoint", "checkpoint a running container"),
+        new NotImplementedCommand("restore", "restore a container from a previous checkpoint"),
+    };
+
+    public static int Main(string[] argv)
+    {
+        StressHook.StartIfRequested();
+        try
+        {
+            ParsedArgs g = ArgParser.Parse(argv, GlobalOptions.Specs);
+            GlobalOptions global = GlobalOptions.From(g);
+            RuntimeLog.Configure(global.LogPath, global.LogJson, global.Debug);
+            if (g.Has("version")) { Output.WriteStdout(VersionInfo.Text); return 0; }
+            if (g.Positionals.Count == 0 || g.Has("help")) { Output.WriteStdout(HelpText()); return 0; }
+
+            string name = g.Positionals[0];
+            List<string> rest = g.Positionals.GetRange(1, g.Positionals.Count - 1);
+            if (name == "help") { Output.WriteStdout(HelpText()); return 0; }
+            ICommand cmd = Find(name) ?? throw new UsageException($"No help topic for '{name}'");
+            ParsedArgs a = ArgParser.Parse(rest, cmd.Options);
+            return cmd.Run(global, a);
+        }
+        catch (SpecException e)
+        {
+            RuntimeLog.Error(e.Message);
+            return 1;
+        }
+        catch (RuntimeException e)
+        {
+            RuntimeLog.Error(e.Message);
+            return e.ExitCode;
+        }
+        catch (UsageException e)
+        {
+            RuntimeLog.Error(e.Message);
+            return 1;
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            RuntimeLog.Error(e.Message);
+            return 1;
+        }
+    }
+
+    private static ICommand? Find(string name) => Array.Find(Commands, c => c.Name == name);
+
+    private static string HelpText()
+    {
+        var sb = new StringBuilder();
+        sb.Append("NAME:\n   oci-runtime - an OCI runtime-spec container runtime (runc-compatible)\n\n");
+        sb.Append("USAGE:\n   oci-runtime [global options] command [command options] [arguments...]\n\n");
+        sb.Append("COMMANDS:\n");
+        foreach (ICommand c in Commands) sb.Append("   ").Append(c.Name.PadRight(12)).Append(c.Summary).Append('\n');
+        sb.Append("\nGLOBAL OPTIONS:\n");
+        sb.Append("   --root value        root directory for storage of container state (default: \"").Append(GlobalOptions.DefaultRoot()).Append("\")\n");
+        sb.Append("   --log value         set the log file to write oci-runtime logs to (default is stderr only)\n");
+        sb.Append("   --log-format value  set the log format ('text' (default), or 'json')\n");
+        sb.Append("   --debug             enable debug logging\n");
+        sb.Append("   --systemd-cgroup    accepted for runc compatibility\n");
+        sb.Append("   --version, -v       print the version\n");
+        return sb.ToString();
     }
 }

@@ -2,11 +2,12 @@ using System.Runtime.InteropServices;
 
 namespace OciRuntime.Native.Interop;
 
-/// <summary>Entry points of the C plan interpreter linked into the executable.</summary>
-public static partial class HelperAbi
+/// <summary>Entry points of the C plan interpreter linked into the executable (Native/helper).</summary>
+public static unsafe partial class HelperAbi
 {
     internal const string Library = "ocihelper";
 
-    [LibraryImport(Library, EntryPoint = "oci_helper_abi_version")]
-    public static partial int AbiVersion();
+    /// <summary>clone3 with <paramref name="cloneFlags"/>; the child runs the plan. Returns the pid or -errno.</summary>
+    [LibraryImport(Library, EntryPoint = "oci_spawn")]
+    public static partial int Spawn(byte* plan, ulong planLength, ulong cloneFlags, int cgroupFd);
 }

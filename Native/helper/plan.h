@@ -1,1 +1,87 @@
-/* placeholder, replaced by the plan interpreter */
+/*
+ * The plan: a flat, pre-built list of syscall steps that the C# side compiles from config.json
+ * and that the cloned child interprets between clone and execve. The C side holds no policy:
+ * what to mount, in which order, which capabilities - all of that is decided in C# before the
+ * clone (see docs/architecture.md). Managed code must never run in the child: NativeAOT's GC
+ * poll after every P/Invoke can hang a cloned child forever (../shared/NOTES.md).
+ *
+ * The layout is mirrored in Native/Plan/PlanLayout.cs; change both together and bump
+ * OCI_PLAN_VERSION.
+ */
+#ifndef OCI_PLAN_H
+#define OCI_PLAN_H
+
+#include <stdint.h>
+
+#define OCI_PLAN_MAGIC   0x4e414c50u /* "PLAN" */
+#define OCI_PLAN_VERSION 1u
+#define OCI_MAX_SLOTS    512
+#define OCI_MAX_ARGV     4096
+
+/* How a step argument is turned into a syscall argument; 3 bits per argument. */
+enum oci_arg_kind {
+    OCI_ARG_IMM = 0,     /* the value itself */
+    OCI_ARG_DATA = 1,    /* pointer into the plan's data area at this offset; -1 is NULL */
+    OCI_ARG_SLOT = 2,    /* the value stored in slot[value] by an earlier step (an fd) */
+    OCI_ARG_FDPATH = 3,  /* the string "/proc/self/fd/<slot[value]>" */
+};
+
+enum oci_op {
+    OCI_OP_SYSCALL = 1,     /* syscall(nr, args...) ; result into result_slot */
+    OCI_OP_SYNC_WAIT = 2,   /* block until the parent sends GO on the sync socket */
+    OCI_OP_SYNC_SEND = 3,   /* send a message of type a0 to the parent (READY, MAPS) */
+    OCI_OP_FORK = 4,        /* fork; the parent reports the child's pid and exits */
+    OCI_OP_LOOKUP = 5,      /* resolve argv[0] (a0=argv block, a1=argc, a2=PATH string) */
+    OCI_OP_EXEC = 6,        /* execve(looked-up path, argv a0/a1, envp a2/a3) */
+    OCI_OP_SEND_FD = 7,     /* sendmsg(slot a0, data a1 len a2, SCM_RIGHTS slot a3) */
+    OCI_OP_SECCOMP = 8,     /* seccomp(SET_MODE_FILTER, flags a0, {len a2, filter a1}) */
+    OCI_OP_REPORT_TO = 9,   /* errors from now on go to fd slot a0 (the exec fifo) */
+    OCI_OP_SYNC_SEND_FD = 10, /* send fd in slot a0 to the parent over the sync socket */
+};
+
+/* Messages on the sync socket (SOCK_SEQPACKET), in both directions. */
+enum oci_msg_type {
+    OCI_MSG_GO = 1,
+    OCI_MSG_READY = 2,
+    OCI_MSG_PID = 3,
+    OCI_MSG_ERROR = 4,
+    OCI_MSG_FD = 5,
+    OCI_MSG_MAPS = 6,  /* after unshare(CLONE_NEWUSER): write my uid/gid maps, then GO */
+};
+
+struct oci_msg {
+    uint32_t type;
+    int32_t step;   /* index of the failing step, for ERROR */
+    int32_t err;    /* errno, for ERROR */
+    int32_t pid;    /* host pid, for PID */
+};
+
+struct oci_step {
+    uint32_t op;
+    int32_t nr;               /* syscall number, for OCI_OP_SYSCALL */
+    uint32_t arg_kinds;       /* 3 bits per argument, argument 0 in the low bits */
+    int32_t result_slot;      /* -1: the result is not kept */
+    int32_t ok_errno;         /* a failure with this errno is tolerated (0: none) */
+    int32_t skip_on_ok_errno; /* steps to skip after a tolerated failure */
+    int32_t skip_on_success;  /* steps to skip after success (if/else with the above) */
+    int32_t reserved;
+    int64_t args[6];
+};
+
+struct oci_plan_header {
+    uint32_t magic;
+    uint32_t version;
+    uint32_t step_count;
+    uint32_t slot_count;
+    uint32_t steps_offset;
+    uint32_t data_offset;
+    uint32_t data_length;
+    int32_t sync_fd;        /* the child's end of the sync socketpair */
+};
+
+/* Spawns the container's first process and returns its pid, or -errno.
+ * clone_flags are clone3 flags (namespaces, CLONE_INTO_CGROUP); cgroup_fd is used with
+ * CLONE_INTO_CGROUP, else ignored. */
+int oci_spawn(const void *plan, uint64_t plan_length, uint64_t clone_flags, int cgroup_fd);
+
+#endif

@@ -1,0 +1,96 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+
+namespace OciRuntime.Native.Plan;
+
+/// <summary>
+/// Builds the flat plan the C interpreter runs in the cloned child (Native/helper/plan.h).
+/// C# decides every step here, before the clone; the child only executes them in order.
+/// </summary>
+public sealed class ProcessPlan
+{
+    public const uint Magic = 0x4e414c50;
+    public const uint Version = 1;
+    public const int MaxSlots = 512;
+    private const int HeaderSize = 32;
+    private const int StepSize = 80;
+
+    private readonly List<PlanStep> _steps = new();
+    private int _slots;
+
+    public IReadOnlyList<PlanStep> Steps => _steps;
+
+    public PlanSlot NewSlot()
+    {
+        if (_slots >= MaxSlots) throw new InvalidOperationException("plan uses too many slots");
+        return new PlanSlot(_slots++);
+    }
+
+    public PlanStep Syscall(int nr, string description, params PlanArg[] args) => Add(PlanOp.Syscall, nr, description, args);
+
+    public PlanStep Add(PlanOp op, int nr, string description, params PlanArg[] args)
+    {
+        if (args.Length > 6) throw new ArgumentException("at most 6 arguments", nameof(args));
+        var step = new PlanStep(op, nr, args, description);
+        _steps.Add(step);
+        return step;
+    }
+
+    public PlanStep Op(PlanOp op, string description, params PlanArg[] args) => Add(op, 0, description, args);
+
+    /// <summary>Serializes the plan: header, steps, then the data area with every string and struct.</summary>
+    public byte[] Build(int syncFd)
+    {
+        var data = new List<byte>();
+        int stepsOffset = HeaderSize;
+        int dataOffset = stepsOffset + _steps.Count * StepSize;
+        var stepBytes = new byte[_steps.Count * StepSize];
+
+        for (int i = 0; i < _steps.Count; i++)
+        {
+            PlanStep s = _steps[i];
+            Span<byte> b = stepBytes.AsSpan(i * StepSize, StepSize);
+            uint kinds = 0;
+            for (int a = 0; a < 6; a++)
+            {
+                long value = 0;
+                if (a < s.Args.Length)
+                {
+                    PlanArg arg = s.Args[a];
+                    kinds |= (uint)arg.Kind << (3 * a);
+                    value = arg.Value;
+                    if (arg.Kind == PlanArgKind.Data)
+                    {
+                        // 8-byte alignment: structs like sock_filter or open_how are read in place.
+                        while (data.Count % 8 != 0) data.Add(0);
+                        value = data.Count;
+                        data.AddRange(arg.Bytes!);
+                    }
+                }
+                BinaryPrimitives.WriteInt64LittleEndian(b.Slice(32 + 8 * a), value);
+            }
+            BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)s.Op);
+            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(4), s.Nr);
+            BinaryPrimitives.WriteUInt32LittleEndian(b.Slice(8), kinds);
+            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(12), s.ResultSlot);
+            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(16), s.TolerateErrno);
+            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(20), s.SkipOnTolerated);
+            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(24), s.SkipOnSuccess);
+        }
+
+        var result = new byte[dataOffset + data.Count];
+        Span<byte> h = result;
+        BinaryPrimitives.WriteUInt32LittleEndian(h, Magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(4), Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(8), (uint)_steps.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(12), (uint)_slots);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(16), (uint)stepsOffset);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(20), (uint)dataOffset);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(24), (uint)data.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(h.Slice(28), syncFd);
+        stepBytes.CopyTo(result, stepsOffset);
+        data.CopyTo(result, dataOffset);
+        return result;
+    }
+}

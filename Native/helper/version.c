@@ -1,1 +1,0 @@
-int oci_helper_abi_version(void) { return 1; }

@@ -1,0 +1,94 @@
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using OciRuntime.Cli;
+using OciRuntime.Container;
+using OciRuntime.Errors;
+using OciRuntime.Native.Interop;
+using OciRuntime.State;
+
+namespace OciRuntime.Commands;
+
+/// <summary>
+/// `run`: create + start, then (unless --detach) wait for the init, forward signals to it,
+/// delete the container and exit with its status (128+N when killed by signal N).
+/// </summary>
+public sealed unsafe class RunCommand : ICommand
+{
+    public string Name => "run";
+    public string Usage => "run [command options] <container-id>";
+    public string Summary => "create and run a container";
+    public IReadOnlyList<OptionSpec> Options { get; } = BuildOptions();
+
+    private static OptionSpec[] BuildOptions()
+    {
+        var list = new List<OptionSpec>(CreateCommand.CreateOptionSpecs) { OptionSpec.Flag("detach", "d"), OptionSpec.Flag("keep") };
+        return list.ToArray();
+    }
+
+    public int Run(GlobalOptions global, ParsedArgs args)
+    {
+        string id = CommandArgs.RequireId(args, Name);
+        var store = new StateStore(global.Root);
+        bool detach = args.Has("detach");
+        // The init may be a grandchild (pid/time namespace forks): become its reaper.
+        if (!detach) Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+        ContainerRecord r = ContainerCreator.Create(store, id, CreateCommand.FromArgs(args));
+        try
+        {
+            ContainerStarter.Start(store, id);
+        }
+        catch
+        {
+            TryDelete(store, id);
+            throw;
+        }
+        if (detach) return 0;
+
+        int pid = r.Pid;
+        var registrations = new List<PosixSignalRegistration>();
+        foreach (PosixSignal s in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+        {
+            registrations.Add(PosixSignalRegistration.Create(s, ctx =>
+            {
+                ctx.Cancel = true;
+                Sys.Kill(pid, ctx.Signal switch
+                {
+                    PosixSignal.SIGINT => Signals.SIGINT,
+                    PosixSignal.SIGTERM => Signals.SIGTERM,
+                    PosixSignal.SIGHUP => Signals.SIGHUP,
+                    _ => Signals.SIGQUIT,
+                });
+            }));
+        }
+
+        int status = WaitFor(pid);
+        foreach (var reg in registrations) reg.Dispose();
+        if (!args.Has("keep")) TryDelete(store, id);
+        if ((status & 0x7f) == 0) return (status >> 8) & 0xff;
+        return 128 + (status & 0x7f);
+    }
+
+    /// <summary>Reaps children until the init itself exits (orphans re-parented to us are reaped too).</summary>
+    private static int WaitFor(int pid)
+    {
+        while (true)
+        {
+            int status = 0;
+            int r = Sys.WaitPid(-1, &status, 0);
+            if (r == pid) return status;
+            if (r < 0)
+            {
+                int e = Sys.LastErrno;
+                if (e == Errno.EINTR) continue;
+                throw new SyscallException("wait for the container init", e);
+            }
+        }
+    }
+
+    private static void TryDelete(StateStore store, string id)
+    {
+        try { ContainerDeleter.Delete(store, id, force: true); }
+        catch (RuntimeException e) { Logging.RuntimeLog.Warning($"cleanup of container {id}: {e.Message}"); }
+    }
+}

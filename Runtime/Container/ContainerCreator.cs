@@ -1,0 +1,102 @@
+using System;
+using System.Globalization;
+using OciRuntime.Errors;
+using OciRuntime.Native.Interop;
+using OciRuntime.Spec.Loading;
+using OciRuntime.Spec.Validation;
+using OciRuntime.State;
+
+namespace OciRuntime.Container;
+
+/// <summary>
+/// runtime.md "create": validate, make the state dir and exec.fifo under the id lock, start the
+/// init (which builds the container and blocks on the fifo), record the state. A failure at any
+/// point removes everything made so far: processes, state dir, lock file.
+/// </summary>
+public static class ContainerCreator
+{
+    public static ContainerRecord Create(StateStore store, string id, CreateOptions opts)
+    {
+        LoadedConfig loaded = ConfigLoader.Load(opts.Bundle);
+        ConfigValidator.EnsureValid(loaded.Config);
+
+        store.EnsureRoot();
+        using IdLock idLock = IdLock.Acquire(store.Root, id);
+        if (store.Exists(id)) throw new RuntimeException($"container \"{id}\" already exists");
+        store.CreateDir(id);
+
+        int fifoFd = -1, consoleFd = -1;
+        SyncChannel? sync = null;
+        try
+        {
+            string fifo = store.FifoPath(id);
+            if (Sys.Mkfifo(fifo, 0x192 /* 0622 */) < 0) throw new SyscallException($"mkfifo {fifo}", Sys.LastErrno);
+            // O_PATH: the init holds no readable or writable fd into the state dir while it waits.
+            fifoFd = Sys.Open(fifo, O.PATH | O.CLOEXEC, 0);
+            if (fifoFd < 0) throw new SyscallException($"open {fifo}", Sys.LastErrno);
+            if (opts.ConsoleSocket is { } cs)
+            {
+                if (loaded.Config.Process?.Terminal != true)
+                    throw new RuntimeException("--console-socket given but process.terminal is false");
+                consoleFd = UnixSocket.Connect(cs);
+                if (consoleFd < 0) throw new SyscallException($"connect to --console-socket {cs}", -consoleFd);
+            }
+            else if (loaded.Config.Process?.Terminal == true)
+            {
+                throw new RuntimeException("config.json: process.terminal: a terminal needs --console-socket (the runtime does not proxy a tty)");
+            }
+
+            sync = SyncChannel.Create();
+            var req = new InitRequest
+            {
+                Id = id,
+                Config = loaded,
+                ChildSyncFd = sync.ChildFd,
+                ParentSyncFd = sync.ParentFd,
+                ExecFifoFd = fifoFd,
+                ConsoleSocketFd = consoleFd,
+                PreserveFds = opts.PreserveFds + ListenFds(),
+                NoPivot = opts.NoPivot,
+                NoNewKeyring = opts.NoNewKeyring,
+            };
+            InitPlan plan = InitPlanBuilder.Build(req);
+            InitSpawner.Spawned spawned = InitSpawner.Spawn(req, plan, sync, placeInCgroup: null);
+
+            var record = new ContainerRecord
+            {
+                OciVersion = loaded.Config.OciVersion,
+                Id = id,
+                Pid = spawned.Pid,
+                PidStartTime = ProcessIdentity.Read(spawned.Pid)?.StartTime ?? 0,
+                Bundle = loaded.BundlePath,
+                Rootfs = loaded.RootfsPath,
+                Created = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffK", CultureInfo.InvariantCulture),
+                Owner = Sys.GetUid() == 0 ? "root" : Sys.GetUid().ToString(CultureInfo.InvariantCulture),
+                Annotations = loaded.Config.Annotations,
+                OwnPidNamespace = plan.Namespaces.NewPidNamespace,
+            };
+            store.Save(record);
+            if (opts.PidFile is { } pf) PidFile.Write(pf, spawned.Pid);
+            return record;
+        }
+        catch
+        {
+            store.Remove(id);
+            idLock.Unlink();
+            throw;
+        }
+        finally
+        {
+            sync?.Dispose();
+            if (fifoFd >= 0) Sys.Close(fifoFd);
+            if (consoleFd >= 0) Sys.Close(consoleFd);
+        }
+    }
+
+    /// <summary>Socket activation: LISTEN_FDS fds after stdio pass through, as in runc.</summary>
+    private static int ListenFds()
+    {
+        string? v = Environment.GetEnvironmentVariable("LISTEN_FDS");
+        return int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 0;
+    }
+}

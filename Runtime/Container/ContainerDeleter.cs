@@ -1,0 +1,58 @@
+using OciRuntime.Errors;
+using OciRuntime.Native.Interop;
+using OciRuntime.State;
+
+namespace OciRuntime.Container;
+
+/// <summary>
+/// runtime.md "delete": only a stopped (or never started) container, unless --force, which kills
+/// it first. Removes everything create made. A missing container is an error, except with
+/// --force, where it is success (containerd runs `delete --force` after `delete`).
+/// </summary>
+public static class ContainerDeleter
+{
+    public static void Delete(StateStore store, string id, bool force)
+    {
+        if (!store.Exists(id))
+        {
+            if (force) return;
+            throw RuntimeException.NotExists(id);
+        }
+        using IdLock idLock = IdLock.Acquire(store.Root, id);
+        ContainerRecord? r = store.TryLoad(id);
+        if (r is null)
+        {
+            // A state dir without state.json: a create that crashed midway. Nothing runs; clean up.
+            if (!store.Exists(id) && !force) throw RuntimeException.NotExists(id);
+            store.Remove(id);
+            idLock.Unlink();
+            return;
+        }
+        ContainerStatus status = ContainerStatusReader.Read(store, r);
+        switch (status)
+        {
+            case ContainerStatus.Stopped:
+                break;
+            case ContainerStatus.Created:
+                // A created container never ran the user's process: delete may end it (runc does).
+                KillAndWait(r);
+                break;
+            default:
+                if (!force)
+                    throw new RuntimeException($"cannot delete container {id} that is not stopped: {ContainerStatusReader.Name(status)}");
+                KillAndWait(r);
+                break;
+        }
+        store.Remove(id);
+        idLock.Unlink();
+    }
+
+    private static void KillAndWait(ContainerRecord r)
+    {
+        if (r.CgroupPath is { } cg)
+            foreach (int pid in ContainerKiller.CgroupPids(cg)) Sys.Kill(pid, Signals.SIGKILL);
+        Sys.Kill(r.Pid, Signals.SIGKILL);
+        if (!ContainerKiller.WaitGone(r, 10_000))
+            throw new RuntimeException($"container init {r.Pid} did not die after SIGKILL within 10s");
+    }
+}

@@ -1,0 +1,69 @@
+using System.Threading;
+using OciRuntime.Errors;
+using OciRuntime.Native.Interop;
+using OciRuntime.State;
+
+namespace OciRuntime.Container;
+
+/// <summary>
+/// runtime.md "start": open exec.fifo for reading, which releases the init blocked in its open
+/// for writing. The init's fd is close-on-exec, so EOF with no data means execve succeeded; an
+/// error record (the failing step and errno) means it did not.
+/// </summary>
+public static unsafe class ContainerStarter
+{
+    public static void Start(StateStore store, string id)
+    {
+        using IdLock idLock = IdLock.Acquire(store.Root, id);
+        ContainerRecord r = store.Load(id);
+        ContainerStatus status = ContainerStatusReader.Read(store, r);
+        switch (status)
+        {
+            case ContainerStatus.Created: break;
+            case ContainerStatus.Stopped: throw new RuntimeException("cannot start a container that has stopped");
+            default: throw new RuntimeException("cannot start an already running container");
+        }
+
+        string fifo = store.FifoPath(id);
+        int fd = Sys.Open(fifo, O.RDONLY | O.NONBLOCK | O.CLOEXEC, 0);
+        if (fd < 0) throw new SyscallException($"open {fifo}", Sys.LastErrno);
+        byte[] record = new byte[16];
+        int got = 0;
+        try
+        {
+            var pfd = new PollFd { Fd = fd, Events = 0x1 /* POLLIN */ };
+            var timeout = new TimeSpec { Sec = 0, NSec = 50_000_000 };
+            while (true)
+            {
+                int n = Sys.PPoll(&pfd, 1, &timeout, null);
+                if (n < 0 && Sys.LastErrno != Errno.EINTR) throw new SyscallException($"poll {fifo}", Sys.LastErrno);
+                if (n > 0)
+                {
+                    nint rd;
+                    fixed (byte* b = &record[0]) rd = Sys.Read(fd, b + got, (nuint)(record.Length - got));
+                    if (rd > 0) { got += (int)rd; if (got == record.Length) break; continue; }
+                    if (rd == 0) break; // every writer closed: execve happened (or the init died)
+                    if (Sys.LastErrno != Errno.EAGAIN) throw new SyscallException($"read {fifo}", Sys.LastErrno);
+                }
+                // Nothing yet: the init may have died before it ever opened the fifo.
+                if (!ProcessIdentity.IsAlive(r.Pid, r.PidStartTime))
+                    throw new RuntimeException("container init is not running (it died before start)");
+                Thread.Yield();
+            }
+        }
+        finally
+        {
+            Sys.Close(fd);
+        }
+
+        r.Started = true;
+        store.Save(r);
+        try { System.IO.File.Delete(fifo); } catch (System.IO.IOException) { }
+
+        if (got == record.Length)
+        {
+            int errno = System.BitConverter.ToInt32(record, 8);
+            throw new RuntimeException($"container init failed to exec process.args: {Sys.ErrnoText(errno)}");
+        }
+    }
+}

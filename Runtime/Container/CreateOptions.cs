@@ -1,0 +1,12 @@
+namespace OciRuntime.Container;
+
+/// <summary>`create`/`run` flags that shape the container beyond config.json.</summary>
+public sealed class CreateOptions
+{
+    public required string Bundle { get; init; }
+    public string? PidFile { get; init; }
+    public string? ConsoleSocket { get; init; }
+    public int PreserveFds { get; init; }
+    public bool NoPivot { get; init; }
+    public bool NoNewKeyring { get; init; }
+}

@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using OciRuntime.Errors;
+using OciRuntime.Spec.Config;
+
+namespace OciRuntime.Container;
+
+/// <summary>
+/// Writes linux.uidMappings/gidMappings into /proc/&lt;pid&gt;/{uid,gid}_map from outside the new
+/// user namespace (only the parent namespace may). An unprivileged runtime must deny setgroups first.
+/// </summary>
+public static class IdMapWriter
+{
+    public static void Write(int pid, LinuxSpec? linux, bool denySetgroups)
+    {
+        if (denySetgroups) WriteFile(pid, "setgroups", "deny", "linux.uidMappings");
+        WriteFile(pid, "uid_map", Render(linux?.UidMappings), "linux.uidMappings");
+        WriteFile(pid, "gid_map", Render(linux?.GidMappings), "linux.gidMappings");
+    }
+
+    private static string Render(List<LinuxIdMapping>? maps)
+    {
+        var sb = new StringBuilder();
+        if (maps is null) return "";
+        foreach (LinuxIdMapping m in maps) sb.Append(m.ContainerId).Append(' ').Append(m.HostId).Append(' ').Append(m.Size).Append('\n');
+        return sb.ToString();
+    }
+
+    private static void WriteFile(int pid, string name, string content, string where)
+    {
+        if (content.Length == 0) return;
+        string path = $"/proc/{pid}/{name}";
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Write);
+            byte[] b = Encoding.ASCII.GetBytes(content);
+            fs.Write(b, 0, b.Length);
+        }
+        catch (IOException e)
+        {
+            throw new RuntimeException($"config.json: {where}: write {path}: {e.Message.ToLowerInvariant()} (the host ids must exist and not overlap)");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using OciRuntime.Errors;
+using OciRuntime.Native.Interop;
+using OciRuntime.Native.Plan;
+using OciRuntime.Process;
+using OciRuntime.Rootfs;
+using OciRuntime.Spec.Config;
+
+namespace OciRuntime.Container;
+
+/// <summary>
+/// Compiles config.json into the init's plan, in runtime.md's order: namespaces, the rootfs
+/// (mounts, /dev, masked/readonly paths, pivot_root), hostname, terminal, cwd, rlimits, closing
+/// every fd the container must not see, uid/gid and capabilities, no_new_privs, the argv[0]
+/// lookup, then "ready", the wait on exec.fifo for `start`, and execve.
+/// See docs/architecture.md for the diagram.
+/// </summary>
+public static class InitPlanBuilder
+{
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public static InitPlan Build(InitRequest req)
+    {
+        OciConfig c = req.Config.Config;
+        ProcessSpec p = c.Process ?? throw new RuntimeException("config.json: process: a container needs a process to run");
+        if (p.Args is not { Count: > 0 }) throw new RuntimeException("config.json: process.args: must contain at least one entry");
+        NamespacePlanner ns = NamespacePlanner.From(c.Linux);
+        if (!ns.NewMountNamespace)
+            throw new RuntimeException("config.json: linux.namespaces: a new mount namespace is required (add {\"type\": \"mount\"}); the runtime will not build a rootfs in the host's mount namespace");
+
+        var plan = new ProcessPlan();
+        List<(string Type, int Fd)> joinFds = ns.OpenJoinFds();
+        try
+        {
+            plan.Syscall(Nr.close, "close the runtime's end of the sync socket", (long)req.ParentSyncFd);
+            plan.Op(PlanOp.SyncWait, "wait for the runtime to set up uid/gid maps and the cgroup");
+            // Nobody may ptrace or read /proc/<pid>/{mem,exe,fd} of this process while it still
+            // runs runtime code inside the container's namespaces; execve resets it.
+            plan.Syscall(Nr.prctl, "mark the process non-dumpable", (long)Prctl.SET_DUMPABLE, 0L, 0L, 0L, 0L);
+            ns.Emit(plan, joinFds, c.Linux?.TimeOffsets);
+            plan.Syscall(Nr.umask, "clear the umask for device and directory creation", 0L);
+
+            RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot);
+            EmitUts(plan, c);
+            EmitSysctl(plan, c.Linux);
+            TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
+            if (!req.NoNewKeyring)
+                plan.Syscall(Nr.keyctl, "join a new session keyring", 1L /* KEYCTL_JOIN_SESSION_KEYRING */, PlanArg.Str("_ses." + req.Id))
+                    .Tolerate(Errno.ENOSYS);
+            plan.Syscall(Nr.chdir, $"chdir to {p.Cwd} (process.cwd)", PlanArg.Str(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd))
+                .WithHint("process.cwd must be a directory inside the container");
+            IdentityPlanner.EmitRlimits(plan, p.Rlimits);
+            EmitCloseFds(plan, req);
+            IdentityPlanner.EmitUserAndCapabilities(plan, p, SetgroupsAllowed(ns));
+            plan.Syscall(Nr.umask, $"set umask (process.user.umask)", (long)(p.User.Umask ?? 0x12 /* 0022 */));
+            if (p.NoNewPrivileges == true)
+                plan.Syscall(Nr.prctl, "set no_new_privs (process.noNewPrivileges)", (long)Prctl.SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
+            EmitExecHandshake(plan, req, p);
+        }
+        catch
+        {
+            foreach (var (_, fd) in joinFds) Sys.Close(fd);
+            throw;
+        }
+        var parentFds = new List<int>();
+        foreach (var (_, fd) in joinFds) parentFds.Add(fd);
+        return new InitPlan { Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds };
+    }
+
+    private static bool InUserNamespace(NamespacePlanner ns) => ns.NewUserNamespace || ns.Joins.Exists(j => j.Type == "user");
+
+    /// <summary>In a user namespace created by an unprivileged runtime, setgroups is denied.</summary>
+    private static bool SetgroupsAllowed(NamespacePlanner ns) => !(ns.NewUserNamespace && Sys.GetUid() != 0);
+
+    private static void EmitUts(ProcessPlan plan, OciConfig c)
+    {
+        if (c.Hostname is { Length: > 0 } h)
+            plan.Syscall(Nr.sethostname, $"set hostname \"{h}\" (hostname)", PlanArg.Str(h), (long)System.Text.Encoding.UTF8.GetByteCount(h));
+        if (c.Domainname is { Length: > 0 } d)
+            plan.Syscall(Nr.setdomainname, $"set domainname \"{d}\" (domainname)", PlanArg.Str(d), (long)System.Text.Encoding.UTF8.GetByteCount(d));
+    }
+
+    private static void EmitSysctl(ProcessPlan plan, LinuxSpec? linux)
+    {
+        if (linux?.Sysctl is not { Count: > 0 } sysctl) return;
+        PlanSlot slot = plan.NewSlot();
+        foreach (var kv in sysctl)
+        {
+            string path = "/proc/sys/" + kv.Key.Replace('.', '/');
+            byte[] value = System.Text.Encoding.UTF8.GetBytes(kv.Value);
+            plan.Syscall(Nr.openat, $"open {path} (linux.sysctl[\"{kv.Key}\"])", (long)AtFlags.FDCWD, PlanArg.Str(path), (long)(O.WRONLY | O.CLOEXEC | O.NOFOLLOW))
+                .Into(slot).WithHint("only namespaced sysctls can be set, and /proc must be mounted");
+            plan.Syscall(Nr.write, $"write \"{kv.Value}\" to {path} (linux.sysctl[\"{kv.Key}\"])", PlanArg.Slot(slot), PlanArg.Data(value), (long)value.Length);
+            plan.Syscall(Nr.close, "close a sysctl file", PlanArg.Slot(slot));
+        }
+    }
+
+    /// <summary>
+    /// Only 0-2, --preserve-fds (and LISTEN_FDS) reach the container (containerd leaks its ttrpc
+    /// socket as fd 3 into create). The sync socket and exec.fifo stay until they are used.
+    /// </summary>
+    private static void EmitCloseFds(ProcessPlan plan, InitRequest req)
+    {
+        int firstFree = 3 + Math.Max(0, req.PreserveFds);
+        var keep = new SortedSet<int> { req.ChildSyncFd, req.ExecFifoFd };
+        int from = firstFree;
+        foreach (int fd in keep)
+        {
+            if (fd < firstFree) continue;
+            if (fd > from) plan.Syscall(Nr.close_range, $"close inherited fds {from}-{fd - 1}", (long)from, (long)(fd - 1), 0L);
+            from = fd + 1;
+        }
+        plan.Syscall(Nr.close_range, $"close inherited fds from {from}", (long)from, unchecked((long)uint.MaxValue), 0L);
+    }
+
+    private static void EmitExecHandshake(ProcessPlan plan, InitRequest req, ProcessSpec p)
+    {
+        List<string> env = p.Env ?? new List<string>();
+        string path = DefaultPath;
+        foreach (string e in env)
+            if (e.StartsWith("PATH=", StringComparison.Ordinal)) path = e.Substring(5);
+        byte[] argv = PlanStructs.StringBlock(p.Args!);
+        byte[] envp = PlanStructs.StringBlock(env);
+
+        plan.Op(PlanOp.Lookup, $"find the executable \"{p.Args![0]}\" (process.args[0])", PlanArg.Data(argv), (long)p.Args.Count, PlanArg.Str(path));
+        plan.Op(PlanOp.SyncSend, "tell the runtime the container is created", (long)PlanMessageType.Ready);
+        plan.Syscall(Nr.close, "close the sync socket", (long)req.ChildSyncFd);
+        PlanSlot fifo = plan.NewSlot();
+        // The fd number is known now, so its /proc/self/fd path is too; the open blocks until `start`
+        // opens the fifo for reading. CLOEXEC: a successful execve closes it, which start reads as EOF.
+        plan.Syscall(Nr.openat, "wait for start on exec.fifo", (long)AtFlags.FDCWD, PlanArg.Str($"/proc/self/fd/{req.ExecFifoFd}"), (long)(O.WRONLY | O.CLOEXEC)).Into(fifo);
+        plan.Op(PlanOp.ReportTo, "report errors to start through exec.fifo", PlanArg.Slot(fifo));
+        plan.Syscall(Nr.close, "close the exec.fifo path fd", (long)req.ExecFifoFd);
+        plan.Op(PlanOp.Exec, $"exec \"{p.Args[0]}\" (process.args)", PlanArg.Data(argv), (long)p.Args.Count, PlanArg.Data(envp), (long)env.Count);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using System.IO;
+using OciRuntime.Errors;
+using OciRuntime.Native.Interop;
+using OciRuntime.Native.Plan;
+using OciRuntime.Spec.Config;
+
+namespace OciRuntime.Rootfs;
+
+/// <summary>
+/// config.md "Mounts", in config order. Bind mounts use the new mount API: open_tree clones the
+/// source, mount_setattr sets its flags before it is visible (no ro-remount window, and no need
+/// to re-add flags the kernel locks in a user namespace), move_mount attaches it onto the fd that
+/// <see cref="SafePath"/> resolved. Other filesystems are mounted onto /proc/self/fd/N.
+/// </summary>
+public sealed class MountPlanner
+{
+    private readonly ProcessPlan _plan;
+    private readonly SafePath _paths;
+    private readonly PlanSlot _target;
+    private readonly PlanSlot _tree;
+    private readonly string _bundle;
+    private readonly bool _newNetNs;
+
+    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace)
+    {
+        _plan = plan;
+        _paths = paths;
+        _bundle = bundle;
+        _newNetNs = newNetworkNamespace;
+        _target = plan.NewSlot();
+        _tree = plan.NewSlot();
+    }
+
+    /// <summary>True when a mount in the config puts a fresh filesystem (not a bind) on /dev.</summary>
+    public static bool HasOwnDev(IReadOnlyList<MountSpec>? mounts)
+    {
+        if (mounts is null) return false;
+        bool own = false;
+        foreach (MountSpec m in mounts)
+        {
+            if (Normalize(m.Destination) != "/dev") continue;
+            own = !MountOptions.Parse(m.Options).IsBind && m.Type != "bind";
+        }
+        return own;
+    }
+
+    public static string Normalize(string p) => "/" + string.Join('/', SafePath.Components(p));
+
+    public void EmitAll(IReadOnlyList<MountSpec>? mounts)
+    {
+        if (mounts is null) return;
+        for (int i = 0; i < mounts.Count; i++) Emit(mounts[i], $"mounts[{i}]");
+    }
+
+    private void Emit(MountSpec m, string where)
+    {
+        MountOptions o = MountOptions.Parse(m.Options);
+        string dest = Normalize(m.Destination);
+        bool bind = o.IsBind || m.Type == "bind";
+        if (bind) EmitBind(m, o, dest, where);
+        else EmitFilesystem(m, o, dest, where);
+    }
+
+    private void EmitBind(MountSpec m, MountOptions o, string dest, string where)
+    {
+        string source = m.Source ?? throw new RuntimeException($"config.json: {where}.source: a bind mount needs a source");
+        if (!Path.IsPathRooted(source)) source = Path.GetFullPath(Path.Combine(_bundle, source));
+        bool isDir;
+        if (Directory.Exists(source)) isDir = true;
+        else if (File.Exists(source)) isDir = false;
+        else throw new RuntimeException($"config.json: {where}.source: bind source \"{source}\" does not exist (no such file or directory)");
+
+        _paths.EnsureAndOpen(dest, isDir, _target, $"mount destination {dest} ({where})");
+        int treeFlags = NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | (o.IsRecursiveBind ? AtFlags.RECURSIVE : 0);
+        _plan.Syscall(Nr.open_tree, $"clone bind source {source} ({where}, open_tree)", (long)AtFlags.FDCWD, PlanArg.Str(source), (long)treeFlags).Into(_tree);
+
+        (ulong set, ulong clear) = o.TopAttributes();
+        ulong propagation = (o.Propagation & MountFlags.REC) != 0 ? 0 : o.PropagationType;
+        if (set != 0 || clear != 0 || propagation != 0)
+            _plan.Syscall(Nr.mount_setattr, $"set options of bind mount {dest} ({where}, mount_setattr)",
+                PlanArg.Slot(_tree), PlanArg.Str(""), (long)AtFlags.EMPTY_PATH,
+                PlanArg.Data(PlanStructs.MountAttr(set, clear, propagation)), 32L);
+        ulong recProp = (o.Propagation & MountFlags.REC) != 0 ? o.PropagationType : 0;
+        if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0 || recProp != 0)
+            _plan.Syscall(Nr.mount_setattr, $"set recursive options of bind mount {dest} ({where}, mount_setattr)",
+                PlanArg.Slot(_tree), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
+                PlanArg.Data(PlanStructs.MountAttr(o.RecursiveAttrSet, o.RecursiveAttrClear, recProp)), 32L);
+
+        _plan.Syscall(Nr.move_mount, $"attach bind mount of {source} on {dest} ({where}, move_mount)",
+            PlanArg.Slot(_tree), PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
+            (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
+        _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree));
+        _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
+    }
+
+    private void EmitFilesystem(MountSpec m, MountOptions o, string dest, string where)
+    {
+        string type = m.Type ?? throw new RuntimeException($"config.json: {where}.type: a mount that is not a bind needs a type");
+        // A v2-only runtime: the legacy "cgroup" type means the container's view of cgroup2.
+        if (type == "cgroup") type = "cgroup2";
+        ulong flags = o.Flags & ~(MountFlags.BIND | MountFlags.REC | MountFlags.REMOUNT);
+        // runc: without its own network namespace a container must not get a writable sysfs.
+        if (type == "sysfs" && !_newNetNs) flags |= MountFlags.RDONLY;
+
+        _paths.EnsureAndOpen(dest, true, _target, $"mount destination {dest} ({where})");
+        _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
+            PlanArg.Str(string.IsNullOrEmpty(m.Source) ? type : m.Source), PlanArg.FdPath(_target), PlanArg.Str(type),
+            (long)flags, o.Data.Length > 0 ? PlanArg.Str(o.Data) : PlanArg.Null);
+        _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
+
+        if (o.Propagation != 0 || o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)
+        {
+            // The fd resolved before the mount names the covered directory: resolve again.
+            _paths.Open(dest, _target, $"mount {dest} ({where})");
+            if (o.Propagation != 0)
+                _plan.Syscall(Nr.mount, $"set propagation of {dest} ({where})", PlanArg.Null, PlanArg.FdPath(_target), PlanArg.Null, (long)o.Propagation, PlanArg.Null);
+            if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)
+                _plan.Syscall(Nr.mount_setattr, $"set recursive options of {dest} ({where}, mount_setattr)",
+                    PlanArg.Slot(_target), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
+                    PlanArg.Data(PlanStructs.MountAttr(o.RecursiveAttrSet, o.RecursiveAttrClear, 0)), 32L);
+            _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
+        }
+    }
+}

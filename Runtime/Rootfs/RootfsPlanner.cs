@@ -1,0 +1,68 @@
+using OciRuntime.Native.Interop;
+using OciRuntime.Native.Plan;
+using OciRuntime.Spec.Config;
+using OciRuntime.Spec.Loading;
+
+namespace OciRuntime.Rootfs;
+
+/// <summary>
+/// The container's filesystem view, in the order runc builds it: make the host's mounts slave
+/// (rootfsPropagation, rslave by default, so nothing leaks back), bind the rootfs onto itself
+/// so it is a mount point, the config's mounts in order, /dev, masked and read-only paths, then
+/// pivot_root (or MS_MOVE + chroot with --no-pivot) and root.readonly.
+/// </summary>
+public static class RootfsPlanner
+{
+    public static void Emit(ProcessPlan plan, LoadedConfig loaded, bool newNetNs, bool inUserNs, bool noPivot)
+    {
+        OciConfig c = loaded.Config;
+        LinuxSpec? linux = c.Linux;
+        string rootfs = loaded.RootfsPath;
+
+        ulong rootProp = RootPropagation(linux?.RootfsPropagation);
+        plan.Syscall(Nr.mount, "make the container's mounts private to it (mount / with rootfsPropagation)",
+            PlanArg.Null, PlanArg.Str("/"), PlanArg.Null, (long)rootProp, PlanArg.Null);
+        plan.Syscall(Nr.mount, $"bind the rootfs {rootfs} onto itself", PlanArg.Str(rootfs), PlanArg.Str(rootfs), PlanArg.Null,
+            (long)(MountFlags.BIND | MountFlags.REC), PlanArg.Null);
+        PlanSlot root = plan.NewSlot();
+        plan.Syscall(Nr.openat, $"open the rootfs {rootfs}", (long)AtFlags.FDCWD, PlanArg.Str(rootfs), (long)(O.PATH | O.DIRECTORY | O.CLOEXEC)).Into(root);
+
+        var paths = new SafePath(plan, root);
+        new MountPlanner(plan, paths, loaded.BundlePath, newNetNs).EmitAll(c.Mounts);
+        var devices = new DevicePlanner(plan, paths, inUserNs);
+        if (MountPlanner.HasOwnDev(c.Mounts)) devices.EmitDefaults(linux?.Devices);
+        devices.EmitConfigured(linux?.Devices);
+        var masks = new PathMaskPlanner(plan, paths);
+        masks.EmitMasked(linux?.MaskedPaths);
+        masks.EmitReadonly(linux?.ReadonlyPaths);
+
+        plan.Syscall(Nr.fchdir, "enter the rootfs", PlanArg.Slot(root));
+        if (noPivot)
+        {
+            plan.Syscall(Nr.mount, "move the rootfs to / (--no-pivot)", PlanArg.Str("."), PlanArg.Str("/"), PlanArg.Null, (long)MountFlags.MOVE, PlanArg.Null);
+            plan.Syscall(Nr.chroot, "chroot into the rootfs (--no-pivot)", PlanArg.Str("."));
+        }
+        else
+        {
+            // pivot_root(".", ".") stacks the old root on top of the new one; detach it at once.
+            plan.Syscall(Nr.pivot_root, "pivot_root into the rootfs", PlanArg.Str("."), PlanArg.Str("."))
+                .WithHint("pivot_root does not work on a ramfs/initramfs root; use --no-pivot there");
+            plan.Syscall(Nr.mount, "make the old root slave before detaching it", PlanArg.Null, PlanArg.Str("."), PlanArg.Null, (long)(MountFlags.SLAVE | MountFlags.REC), PlanArg.Null);
+            plan.Syscall(Nr.umount2, "detach the old root", PlanArg.Str("."), (long)MountFlags.MNT_DETACH);
+        }
+        plan.Syscall(Nr.chdir, "chdir to the new root", PlanArg.Str("/"));
+        plan.Syscall(Nr.close, "close the rootfs fd", PlanArg.Slot(root));
+
+        if (c.Root?.Readonly == true)
+            plan.Syscall(Nr.mount_setattr, "make the root read-only (root.readonly)", (long)AtFlags.FDCWD, PlanArg.Str("/"), 0L,
+                PlanArg.Data(PlanStructs.MountAttr(NewMount.ATTR_RDONLY, 0, 0)), 32L);
+    }
+
+    private static ulong RootPropagation(string? value) => value switch
+    {
+        "shared" => MountFlags.SHARED | MountFlags.REC,
+        "private" => MountFlags.PRIVATE | MountFlags.REC,
+        "unbindable" => MountFlags.UNBINDABLE | MountFlags.REC,
+        _ => MountFlags.SLAVE | MountFlags.REC,
+    };
+}

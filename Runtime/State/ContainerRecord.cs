@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+
+namespace OciRuntime.State;
+
+/// <summary>
+/// What <c>state.json</c> holds for one container: the spec's state fields plus what later
+/// commands need (the init's start time guards against pid reuse; the cgroup to clean up).
+/// The status is not stored: it is derived from the live process each time (ContainerStatus).
+/// </summary>
+public sealed class ContainerRecord
+{
+    [JsonPropertyName("ociVersion")] public string OciVersion { get; set; } = "";
+    [JsonPropertyName("id")] public string Id { get; set; } = "";
+    [JsonPropertyName("pid")] public int Pid { get; set; }
+    /// <summary>Field 22 of /proc/&lt;pid&gt;/stat when the init was created.</summary>
+    [JsonPropertyName("pidStartTime")] public ulong PidStartTime { get; set; }
+    [JsonPropertyName("bundle")] public string Bundle { get; set; } = "";
+    [JsonPropertyName("rootfs")] public string Rootfs { get; set; } = "";
+    [JsonPropertyName("created")] public string Created { get; set; } = "";
+    [JsonPropertyName("owner")] public string Owner { get; set; } = "";
+    [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
+    /// <summary>Absolute path of the container's cgroup directory, or null when cgroups are off.</summary>
+    [JsonPropertyName("cgroupPath")] public string? CgroupPath { get; set; }
+    /// <summary>Whether the container has its own pid namespace (kill --all walks the cgroup otherwise).</summary>
+    [JsonPropertyName("ownPidNamespace")] public bool OwnPidNamespace { get; set; }
+    /// <summary>Namespace paths of the init (/proc/pid/ns/*) kept for exec and for joins.</summary>
+    [JsonPropertyName("namespaces")] public Dictionary<string, string>? Namespaces { get; set; }
+    /// <summary>Set once start released the init; "created" then can never come back.</summary>
+    [JsonPropertyName("started")] public bool Started { get; set; }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using OciRuntime.Errors;
+using OciRuntime.Json;
+using OciRuntime.Native.Interop;
+
+namespace OciRuntime.State;
+
+/// <summary>
+/// The state directory: <c>&lt;root&gt;/&lt;id&gt;/state.json</c> plus <c>exec.fifo</c> while the
+/// container waits for start. state.json is replaced atomically (temp file, fsync, rename,
+/// fsync of the dir), so a reader sees the old or the new record, never a torn one.
+/// </summary>
+public sealed class StateStore
+{
+    public const string StateFile = "state.json";
+    public const string ExecFifo = "exec.fifo";
+
+    public string Root { get; }
+
+    public StateStore(string root)
+    {
+        Root = root;
+    }
+
+    public string Dir(string id) => Path.Combine(Root, id);
+    public string FifoPath(string id) => Path.Combine(Dir(id), ExecFifo);
+
+    public void EnsureRoot()
+    {
+        try { Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeException($"cannot create state root {Root}: {e.Message}");
+        }
+    }
+
+    public bool Exists(string id) => File.Exists(Path.Combine(Dir(id), StateFile)) || Directory.Exists(Dir(id));
+
+    /// <summary>Makes the state dir of a new container; the caller holds the id lock.</summary>
+    public void CreateDir(string id)
+    {
+        string dir = Dir(id);
+        if (Directory.Exists(dir)) throw new RuntimeException($"container \"{id}\" already exists");
+        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public ContainerRecord? TryLoad(string id)
+    {
+        string path = Path.Combine(Dir(id), StateFile);
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, RuntimeJsonContext.Default.ContainerRecord)
+                   ?? throw new RuntimeException($"state of container \"{id}\" is empty: {path}");
+        }
+        catch (JsonException e)
+        {
+            throw new RuntimeException($"state of container \"{id}\" is corrupt ({path}): {e.Message}");
+        }
+    }
+
+    public ContainerRecord Load(string id) => TryLoad(id) ?? throw RuntimeException.NotExists(id);
+
+    public void Save(ContainerRecord record)
+    {
+        string dir = Dir(record.Id);
+        string tmp = Path.Combine(dir, $".{StateFile}.{Environment.ProcessId}.tmp");
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(record, RuntimeJsonContext.Default.ContainerRecord);
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            fs.Write(bytes);
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, Path.Combine(dir, StateFile), overwrite: true);
+        FsyncDir(dir);
+    }
+
+    public void Remove(string id)
+    {
+        string dir = Dir(id);
+        try { Directory.Delete(dir, recursive: true); }
+        catch (DirectoryNotFoundException) { }
+    }
+
+    /// <summary>Ids with a state dir, sorted; lock files and temp files are not containers.</summary>
+    public List<string> ListIds()
+    {
+        var ids = new List<string>();
+        if (!Directory.Exists(Root)) return ids;
+        foreach (string d in Directory.EnumerateDirectories(Root))
+        {
+            string name = Path.GetFileName(d);
+            if (ContainerId.IsValid(name)) ids.Add(name);
+        }
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
+    }
+
+    private static void FsyncDir(string dir)
+    {
+        int fd = Sys.Open(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+        if (fd < 0) return;
+        Sys.Fsync(fd);
+        Sys.Close(fd);
+    }
+}
