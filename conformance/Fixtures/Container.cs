@@ -25,8 +25,17 @@ public sealed class Container : IDisposable
         Dir = TestEnv.NewDir(Path.Combine("tests", Id));
         RootDir = Path.Combine(Dir, "root");
         Directory.CreateDirectory(RootDir);
-        Cli = new RuntimeCli(RootDir, withLog ? Path.Combine(Dir, "log.json") : null);
-        Bundle = new Bundle(Path.Combine(Dir, "bundle"), Id);
+        try
+        {
+            Cli = new RuntimeCli(RootDir, withLog ? Path.Combine(Dir, "log.json") : null);
+            Bundle = new Bundle(Path.Combine(Dir, "bundle"), Id);
+        }
+        catch
+        {
+            if (!TestEnv.Keep)
+                try { Directory.Delete(Dir, recursive: true); } catch (Exception) { /* best effort */ }
+            throw;
+        }
     }
 
     /// <summary>Edits config.json (saved before every create/run).</summary>

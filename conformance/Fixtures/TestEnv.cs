@@ -76,6 +76,7 @@ public static class TestEnv
 
     static string CreateWorkDir()
     {
+        RemoveStaleWorkDirs();
         string dir = Path.Combine(Path.GetTempPath(), $"oci-conformance-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(dir);
         File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
@@ -86,6 +87,17 @@ public static class TestEnv
                 try { Directory.Delete(dir, recursive: true); } catch (Exception) { /* best effort */ }
         };
         return dir;
+    }
+
+    /// <summary>Work dirs of earlier runs whose test process is gone (e.g. the test host was killed).</summary>
+    static void RemoveStaleWorkDirs()
+    {
+        foreach (var d in Directory.GetDirectories(Path.GetTempPath(), "oci-conformance-*"))
+        {
+            var parts = Path.GetFileName(d).Split('-');
+            if (parts.Length < 3 || !int.TryParse(parts[2], out int pid) || Directory.Exists($"/proc/{pid}")) continue;
+            try { Directory.Delete(d, recursive: true); } catch (Exception) { /* best effort */ }
+        }
     }
 
     static string FindRepoRoot()

@@ -24,6 +24,7 @@ public class ErrorTests
         using var c = new Container("notfound-abs").Configure(b => b.Args("/bin/no-such-binary-xyz"));
         var r = c.Run().ShouldFail();
         Assert.Contains("no such file or directory", r.Stderr);
+        Assert.Contains("/bin/no-such-binary-xyz", r.Stderr);
     }
 
     public static IEnumerable<object[]> FailingConfigs() =>
@@ -53,13 +54,22 @@ public class ErrorTests
         }
     }
 
+    // What the error must name, so that the failure is the intended one (not "create" failing for any reason).
+    static string Reason(string how) => how switch
+    {
+        "missing-binary" => NotFound,
+        "bad-mount-type" => "/tmp",
+        _ => "rlimit",
+    };
+
     [Theory]
     [MemberData(nameof(FailingConfigs))]
     public void FailedCreate_LeavesNothingBehind(string how)
     {
         using var c = new Container("failcreate-" + how).Configure(b => Break(b, how));
         var r = c.Create().ShouldFail();
-        Assert.NotEqual("", r.Stderr);
+        Assert.True(r.Stderr.Contains(Reason(how), StringComparison.OrdinalIgnoreCase),
+            $"the error does not name the cause ('{Reason(how)}'):\n{r.Describe()}");
 
         Assert.False(Directory.Exists(Path.Combine(c.RootDir, c.Id)), $"state dir {c.Id} left in --root after a failed create");
         Assert.Contains("does not exist", c.State().ShouldFail().Stderr);

@@ -18,9 +18,11 @@ public class ExitStatusTests
     [InlineData(255)]
     public void Run_ReturnsContainerExitStatus(int status)
     {
-        using var c = new Container($"exit{status}").Configure(b => b.Sh($"exit {status}"));
+        using var c = new Container($"exit{status}").Configure(b => b.Sh($"echo before-exit; exit {status}"));
         var r = c.Run();
         Assert.True(r.ExitCode == status, $"expected exit status {status}\n{r.Describe()}");
+        Assert.Equal("before-exit\n", r.Stdout); // the container really ran
+
     }
 
     // In a private pid namespace `sh` is the namespace's init, and the kernel ignores a SIGKILL an init
@@ -28,9 +30,10 @@ public class ExitStatusTests
     [Fact]
     public void Run_ProcessKillingItselfWithSigkill_Returns137()
     {
-        using var c = new Container("selfkill").Configure(b => b.RemoveNamespace("pid").Sh("kill -9 $$"));
+        using var c = new Container("selfkill").Configure(b => b.RemoveNamespace("pid").Sh("echo about-to-die; kill -9 $$; echo survived"));
         var r = c.Run();
         Assert.True(r.ExitCode == 137, "expected 128+SIGKILL\n" + r.Describe());
+        Assert.Equal("about-to-die\n", r.Stdout);
     }
 
     [Fact]
@@ -59,8 +62,9 @@ public class ExitStatusTests
     [Fact]
     public void Run_SigtermedProcess_Returns143()
     {
-        using var c = new Container("selfterm").Configure(b => b.RemoveNamespace("pid").Sh("kill -TERM $$"));
+        using var c = new Container("selfterm").Configure(b => b.RemoveNamespace("pid").Sh("echo about-to-die; kill -TERM $$; echo survived"));
         var r = c.Run();
         Assert.True(r.ExitCode == 143, "expected 128+SIGTERM\n" + r.Describe());
+        Assert.Equal("about-to-die\n", r.Stdout);
     }
 }
