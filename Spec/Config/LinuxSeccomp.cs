@@ -29,6 +29,8 @@ public sealed class LinuxSeccompArg
 {
     [JsonPropertyName("index")] public uint Index { get; set; }
     [JsonPropertyName("value")] public ulong Value { get; set; }
-    [JsonPropertyName("valueTwo")] public ulong ValueTwo { get; set; }
+    /// <summary>OPTIONAL in the spec; 0 (the default) is not written so documents round-trip unchanged.</summary>
+    [JsonPropertyName("valueTwo"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ulong ValueTwo { get; set; }
     [JsonPropertyName("op")] public string Op { get; set; } = "";
 }
