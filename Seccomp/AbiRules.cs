@@ -34,7 +34,7 @@ internal sealed class AbiRules
                 if (e.Action == profile.DefaultAction) continue;
 
                 if (!by.TryGetValue(nr, out List<SyscallRule>? rules)) by[nr] = rules = new List<SyscallRule>(1);
-                var rule = new SyscallRule(e.Action, e.Conditions);
+                var rule = new SyscallRule(e.Action, Effective(e.Conditions, abi));
                 if (rules.Count > 0 && rules[0].Conditions.Length == 0)
                     continue; // libseccomp: an unconditional rule already there absorbs later rules.
                 if (rule.Conditions.Length == 0)
@@ -48,4 +48,24 @@ internal sealed class AbiRules
         }
         return new AbiRules { Abi = abi, BySyscall = by, MaxNamed = maxNamed };
     }
+
+    /// <summary>
+    /// Drops conditions that always hold on this ABI: a MASKED_EQ whose mask is 0 in the
+    /// compared width ((arg &amp; 0) == (valueTwo &amp; 0)). libseccomp drops them too, which
+    /// matters beyond code size: a rule left with no condition is unconditional and so takes
+    /// precedence over the syscall's other rules.
+    /// </summary>
+    private static ArgCondition[] Effective(ArgCondition[] conditions, SeccompArch abi)
+    {
+        int keep = 0;
+        foreach (ArgCondition c in conditions) if (!AlwaysTrue(c, abi)) keep++;
+        if (keep == conditions.Length) return conditions;
+        var result = new ArgCondition[keep];
+        int i = 0;
+        foreach (ArgCondition c in conditions) if (!AlwaysTrue(c, abi)) result[i++] = c;
+        return result;
+    }
+
+    private static bool AlwaysTrue(ArgCondition c, SeccompArch abi) =>
+        c.Op == SeccompOperator.MaskedEqual && (abi.Args64 ? c.Value : (uint)c.Value) == 0;
 }
