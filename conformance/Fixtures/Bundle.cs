@@ -26,6 +26,9 @@ public sealed class Bundle
         Config["root"] = new JsonObject { ["path"] = BusyboxRootfs.Path, ["readonly"] = true };
         Process["terminal"] = false;
         Linux["cgroupsPath"] = Cgroups.PathFor(id);
+        // Marks the container's processes (see Processes.Marked) so that leftovers can be found and killed.
+        var env = (Process["env"] ??= new JsonArray()).AsArray();
+        env.Add(Processes.Marker(id));
         Save();
     }
 

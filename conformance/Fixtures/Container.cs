@@ -27,7 +27,7 @@ public sealed class Container : IDisposable
         Directory.CreateDirectory(RootDir);
         try
         {
-            Cli = new RuntimeCli(RootDir, withLog ? Path.Combine(Dir, "log.json") : null);
+            Cli = new RuntimeCli(RootDir, withLog ? Path.Combine(Dir, "log.json") : null, Id);
             Bundle = new Bundle(Path.Combine(Dir, "bundle"), Id);
         }
         catch
@@ -106,11 +106,15 @@ public sealed class Container : IDisposable
     {
         try { Cli.Exec("delete", "--force", Id); }
         catch (Exception e) { Console.Error.WriteLine($"cleanup of {Id}: delete --force: {e.Message}"); }
-        // Anything still in the container's cgroup is ours: kill it so the cgroup can go.
+        // Anything still in the container's cgroup or carrying its marker is ours: kill it so the
+        // cgroup can go and nothing outlives the test (a broken runtime must not leak processes).
         for (int i = 0; i < 20; i++)
         {
             var left = Cgroups.Procs(Id);
+            left.UnionWith(Processes.Marked(Id));
+            left.Remove(Environment.ProcessId);
             if (left.Count == 0) break;
+            if (i == 0) Console.Error.WriteLine($"cleanup of {Id}: killing leftover processes {string.Join(",", left)}");
             foreach (var pid in left) Libc.kill(pid, 9);
             Thread.Sleep(50);
         }

@@ -10,11 +10,15 @@ public sealed class RuntimeCli
     public string Root { get; }
     public string? LogFile { get; }
 
-    public RuntimeCli(string root, string? logFile = null)
+    /// <summary>If set, every runtime call gets OCI_CONFORMANCE_ID=&lt;id&gt; in its environment (see Processes).</summary>
+    public string? MarkerId { get; }
+
+    public RuntimeCli(string root, string? logFile = null, string? markerId = null)
     {
         Runtime = TestEnv.Runtime;
         Root = root;
         LogFile = logFile;
+        MarkerId = markerId;
     }
 
     public IEnumerable<string> GlobalArgs()
@@ -32,8 +36,18 @@ public sealed class RuntimeCli
 
     public CliResult Exec(params string[] args) => Exec(args, RunOptions.Default);
 
-    public CliResult Exec(IEnumerable<string> args, RunOptions options) =>
-        ProcessRunner.Run(Runtime, GlobalArgs().Concat(args), options);
+    public CliResult Exec(IEnumerable<string> args, RunOptions options)
+    {
+        if (MarkerId != null)
+        {
+            var env = new Dictionary<string, string>(options.Env ?? new Dictionary<string, string>())
+            {
+                [Processes.MarkerName] = MarkerId,
+            };
+            options = options with { Env = env };
+        }
+        return ProcessRunner.Run(Runtime, GlobalArgs().Concat(args), options);
+    }
 
     /// <summary>A runtime call without global flags (spec, features, --version).</summary>
     public static CliResult Bare(params string[] args) => ProcessRunner.Run(TestEnv.Runtime, args);

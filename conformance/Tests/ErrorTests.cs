@@ -74,15 +74,11 @@ public class ErrorTests
         Assert.False(Directory.Exists(Path.Combine(c.RootDir, c.Id)), $"state dir {c.Id} left in --root after a failed create");
         Assert.Contains("does not exist", c.State().ShouldFail().Stderr);
         Assert.True(Cgroups.Dirs(c.Id).Count == 0, "cgroup dirs left: " + string.Join(", ", Cgroups.Dirs(c.Id)));
-        // No process left behind: nothing runs with the rootfs as its root, in a cgroup of the container,
-        // or holding the create's stdout pipe (which reaches EOF only when every holder is gone).
+        // No process left behind: none carries the container's marker (process.env and the runtime's
+        // environment), and the create's stdout pipe reached EOF (every holder of it is gone).
         r.WaitForOutput(TimeSpan.FromSeconds(5));
-        var strays = Directory.GetDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out int pid) ? pid : 0)
-            .Where(pid => pid > 0)
-            .Where(pid => { try { return Libc.ReadLink($"/proc/{pid}/root") == BusyboxRootfs.Path; } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; } })
-            .ToList();
-        Assert.True(strays.Count == 0, "processes left inside the rootfs: " + string.Join(",", strays));
+        var strays = Processes.Marked(c.Id);
+        Assert.True(strays.Count == 0, "processes left behind: " + string.Join(",", strays));
     }
 
     [Fact]

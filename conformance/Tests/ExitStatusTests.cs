@@ -40,22 +40,24 @@ public class ExitStatusTests
     public void Run_ContainerKilledFromOutside_Returns137()
     {
         using var c = new Container("extkill").Configure(b => b.Args("sleep", "100"));
-        CliResult? k = null;
+        CliResult? k = null, lastState = null;
         var killer = new Thread(() =>
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
             while (DateTime.UtcNow < deadline)
             {
-                var s = c.State();
-                if (s.ExitCode == 0 && s.Stdout.Contains("\"running\"")) { k = c.Kill("KILL"); return; }
+                lastState = c.State();
+                if (lastState.ExitCode == 0 && lastState.Stdout.Contains("\"running\"")) { k = c.Kill("KILL"); return; }
                 Thread.Sleep(20);
             }
+            c.Kill("KILL"); // give up, but do not leave `run` waiting for sleep 100
         });
         killer.Start();
-        var r = c.Run();
+        var r = c.Run(new RunOptions { Timeout = TimeSpan.FromSeconds(30) });
         killer.Join();
-        Assert.NotNull(k);
-        k.ShouldSucceed();
+        Assert.True(k != null, "`state` never said running while `run` was in progress\nlast state call:\n" +
+            lastState?.Describe() + "\nrun:\n" + r.Describe());
+        k!.ShouldSucceed();
         Assert.True(r.ExitCode == 137, "expected 128+SIGKILL\n" + r.Describe());
     }
 
