@@ -21,6 +21,15 @@ internal static class LinuxRules
         // "The values MUST be absolute paths in the container namespace."
         CheckAbsoluteList(l.MaskedPaths, "linux.maskedPaths", sink);
         CheckAbsoluteList(l.ReadonlyPaths, "linux.readonlyPaths", sink);
+        // Masking or remounting read-only in the runtime's mount namespace would do it to the
+        // host itself (runc refuses the same).
+        if (!ns.Has("mount"))
+        {
+            if (l.MaskedPaths is { Count: > 0 })
+                sink.Add("linux.maskedPaths", "masked paths need a \"mount\" namespace (they would be masked on the host)");
+            if (l.ReadonlyPaths is { Count: > 0 })
+                sink.Add("linux.readonlyPaths", "read-only paths need a \"mount\" namespace (they would be made read-only on the host)");
+        }
 
         if (l.Personality is { } pers)
         {

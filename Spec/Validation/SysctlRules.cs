@@ -3,9 +3,9 @@ using OciRuntime.Spec.Config;
 namespace OciRuntime.Spec.Validation;
 
 /// <summary>
-/// config-linux.md "Sysctl". Beyond well-formed keys this applies runc's static namespace rule:
-/// a namespaced sysctl is only allowed when the container has that namespace, otherwise it
-/// would change the host's value.
+/// config-linux.md "Sysctl". /proc/sys is only partly namespaced, so, like runc, a sysctl is
+/// accepted only when the container has its own instance of it (the namespace it belongs to
+/// is listed); anything else would change the host's value for everyone.
 /// </summary>
 internal static class SysctlRules
 {
@@ -26,17 +26,21 @@ internal static class SysctlRules
                 sink.Add(p, $"invalid sysctl name {Text.Quote(rawKey)}: expected a dotted name such as \"net.ipv4.ip_forward\"");
                 continue;
             }
-            string? needed = RequiredNamespace(key);
-            if (needed is not null && !ns.Has(needed))
+            if (key == "kernel.hostname")
+            {
+                sink.Add(p, $"sysctl {Text.Quote(rawKey)} conflicts with the top-level hostname field (set \"hostname\" instead)");
+                continue;
+            }
+            string? needed = OwningNamespace(key);
+            if (needed is null)
+                sink.Add(p, $"sysctl {Text.Quote(rawKey)} is not namespaced: setting it would change the host's value");
+            else if (!ns.Has(needed))
                 sink.Add(p, $"sysctl {Text.Quote(rawKey)} is not allowed without a \"{needed}\" namespace (it would change the host's value)");
-            if ((key == "kernel.hostname" && !string.IsNullOrEmpty(c.Hostname)) ||
-                (key == "kernel.domainname" && !string.IsNullOrEmpty(c.Domainname)))
-                sink.Add(p, $"sysctl {Text.Quote(rawKey)} conflicts with the top-level {(key == "kernel.hostname" ? "hostname" : "domainname")} field");
         }
     }
 
-    /// <summary>The namespace that makes a sysctl per-container, or null for global ones.</summary>
-    private static string? RequiredNamespace(string key)
+    /// <summary>The namespace that gives a container its own copy of a sysctl; null for global ones.</summary>
+    private static string? OwningNamespace(string key)
     {
         if (key.StartsWith("net.", System.StringComparison.Ordinal)) return "network";
         if (key.StartsWith("fs.mqueue.", System.StringComparison.Ordinal)) return "ipc";
@@ -45,7 +49,7 @@ internal static class SysctlRules
             case "kernel.msgmax": case "kernel.msgmnb": case "kernel.msgmni": case "kernel.sem":
             case "kernel.shmall": case "kernel.shmmax": case "kernel.shmmni": case "kernel.shm_rmid_forced":
                 return "ipc";
-            case "kernel.hostname": case "kernel.domainname":
+            case "kernel.domainname":
                 return "uts";
             default:
                 return null;
