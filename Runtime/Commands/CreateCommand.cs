@@ -29,11 +29,11 @@ public sealed class CreateCommand : ICommand
     public int Run(GlobalOptions global, ParsedArgs args)
     {
         string id = CommandArgs.RequireId(args, Name);
-        ContainerCreator.Create(new StateStore(global.Root), id, FromArgs(args));
+        ContainerCreator.Create(new StateStore(global.Root), id, FromArgs(args, global));
         return 0;
     }
 
-    public static CreateOptions FromArgs(ParsedArgs args) => new()
+    public static CreateOptions FromArgs(ParsedArgs args, GlobalOptions global) => new()
     {
         Bundle = Path.GetFullPath(args.Value("bundle") is { Length: > 0 } b ? b : Directory.GetCurrentDirectory()),
         PidFile = args.Value("pid-file"),
@@ -41,5 +41,6 @@ public sealed class CreateCommand : ICommand
         PreserveFds = args.IntValue("preserve-fds", 0),
         NoPivot = args.Has("no-pivot"),
         NoNewKeyring = args.Has("no-new-keyring"),
+        CgroupsDisabled = global.CgroupsDisabled,
     };
 }

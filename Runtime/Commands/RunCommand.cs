@@ -33,7 +33,7 @@ public sealed unsafe class RunCommand : ICommand
         // The init may be a grandchild (pid/time namespace forks): become its reaper.
         if (!detach) Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
-        ContainerRecord r = ContainerCreator.Create(store, id, CreateCommand.FromArgs(args));
+        ContainerRecord r = ContainerCreator.Create(store, id, CreateCommand.FromArgs(args, global));
         try
         {
             ContainerStarter.Start(store, id);

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using OciRuntime.Cgroups;
 using OciRuntime.Errors;
 using OciRuntime.Native.Interop;
 using OciRuntime.Spec.Loading;
@@ -27,10 +28,23 @@ public static class ContainerCreator
 
         int fifoFd = -1, consoleFd = -1;
         SyncChannel? sync = null;
+        CgroupV2Manager? cgroup = null;
         try
         {
+            if (!opts.CgroupsDisabled)
+            {
+                cgroup = CgroupV2Manager.ForContainer(loaded.Config.Linux?.CgroupsPath, id);
+                try { cgroup?.Create(); }
+                catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+                {
+                    throw new RuntimeException($"config.json: linux.cgroupsPath: cannot create cgroup {cgroup!.Dir}: {e.Message}");
+                }
+            }
             string fifo = store.FifoPath(id);
             if (Sys.Mkfifo(fifo, 0x192 /* 0622 */) < 0) throw new SyscallException($"mkfifo {fifo}", Sys.LastErrno);
+            // Past the umask: a non-root process.user must be able to open it for writing (the
+            // state dir itself is 0700, so only the init's O_PATH fd leads here).
+            System.IO.File.SetUnixFileMode(fifo, System.IO.UnixFileMode.UserRead | System.IO.UnixFileMode.UserWrite | System.IO.UnixFileMode.GroupWrite | System.IO.UnixFileMode.OtherWrite);
             // O_PATH: the init holds no readable or writable fd into the state dir while it waits.
             fifoFd = Sys.Open(fifo, O.PATH | O.CLOEXEC, 0);
             if (fifoFd < 0) throw new SyscallException($"open {fifo}", Sys.LastErrno);
@@ -60,7 +74,7 @@ public static class ContainerCreator
                 NoNewKeyring = opts.NoNewKeyring,
             };
             InitPlan plan = InitPlanBuilder.Build(req);
-            InitSpawner.Spawned spawned = InitSpawner.Spawn(req, plan, sync, placeInCgroup: null);
+            InitSpawner.Spawned spawned = InitSpawner.Spawn(req, plan, sync, cgroup is null ? null : cgroup.AddProcess);
 
             var record = new ContainerRecord
             {
@@ -74,6 +88,7 @@ public static class ContainerCreator
                 Owner = Sys.GetUid() == 0 ? "root" : Sys.GetUid().ToString(CultureInfo.InvariantCulture),
                 Annotations = loaded.Config.Annotations,
                 OwnPidNamespace = plan.Namespaces.NewPidNamespace,
+                CgroupPath = cgroup?.Dir,
             };
             store.Save(record);
             if (opts.PidFile is { } pf) PidFile.Write(pf, spawned.Pid);
@@ -81,6 +96,7 @@ public static class ContainerCreator
         }
         catch
         {
+            cgroup?.Destroy(TimeSpan.FromSeconds(5));
             store.Remove(id);
             idLock.Unlink();
             throw;

@@ -43,6 +43,8 @@ public static class ContainerDeleter
                 KillAndWait(r);
                 break;
         }
+        if (r.CgroupPath is { } dir)
+            Cgroups.CgroupV2Manager.DestroyDir(dir, System.TimeSpan.FromSeconds(10));
         store.Remove(id);
         idLock.Unlink();
     }

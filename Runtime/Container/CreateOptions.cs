@@ -9,4 +9,6 @@ public sealed class CreateOptions
     public int PreserveFds { get; init; }
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }
+    /// <summary>`--cgroup-manager disabled`: no cgroup is created or joined.</summary>
+    public bool CgroupsDisabled { get; init; }
 }

@@ -26,7 +26,7 @@ public static class InitPlanBuilder
         ProcessSpec p = c.Process ?? throw new RuntimeException("config.json: process: a container needs a process to run");
         if (p.Args is not { Count: > 0 }) throw new RuntimeException("config.json: process.args: must contain at least one entry");
         NamespacePlanner ns = NamespacePlanner.From(c.Linux);
-        if (!ns.NewMountNamespace)
+        if (!ns.NewMountNamespace && !ns.Joins.Exists(j => j.Type == "mount"))
             throw new RuntimeException("config.json: linux.namespaces: a new mount namespace is required (add {\"type\": \"mount\"}); the runtime will not build a rootfs in the host's mount namespace");
 
         var plan = new ProcessPlan();

@@ -53,6 +53,10 @@ public sealed class NamespacePlanner
         p.NewUtsNamespace = (newFlags & Clone.NEWUTS) != 0;
 
         ulong late = newFlags & (Clone.NEWCGROUP | Clone.NEWTIME);
+        // A time namespace needs a fork after unshare. The process that forks must not be pid 1
+        // of a new pid namespace (its exit would kill the namespace): unshare that one too, so
+        // the forked child becomes the namespace's pid 1.
+        if ((newFlags & Clone.NEWTIME) != 0) late |= newFlags & Clone.NEWPID;
         if (p.Joins.Count == 0)
         {
             p.CloneFlags = newFlags & ~late;
@@ -107,6 +111,15 @@ public sealed class NamespacePlanner
         {
             plan.Op(PlanOp.SyncSend, "ask the runtime for uid/gid maps", (long)PlanMessageType.Maps);
             plan.Op(PlanOp.SyncWait, "wait for uid/gid maps");
+        }
+        if (NewUserNamespace || Joins.Exists(j => j.Type == "user"))
+        {
+            // The host uid that created the namespace is usually unmapped inside it; become the
+            // namespace's root so files created while building the rootfs get a mapped owner.
+            plan.Syscall(Nr.setresgid, "become gid 0 in the user namespace", 0L, 0L, 0L)
+                .WithHint("linux.gidMappings must map container gid 0");
+            plan.Syscall(Nr.setresuid, "become uid 0 in the user namespace", 0L, 0L, 0L)
+                .WithHint("linux.uidMappings must map container uid 0");
         }
         if (NewTimeNamespace && timeOffsets is { Count: > 0 })
         {

@@ -115,6 +115,8 @@ public static class IdentityPlanner
             if ((ambient & (1UL << cap)) != 0)
                 plan.Syscall(Nr.prctl, $"raise ambient {CapabilitySet.All[cap]} (process.capabilities.ambient)",
                     (long)Prctl.CAP_AMBIENT, (long)Prctl.CAP_AMBIENT_RAISE, (long)cap, 0L, 0L)
-                    .WithHint("an ambient capability must also be permitted and inheritable");
+                    // runc only warns: its own default spec (since 1.1.2) lists ambient capabilities
+                    // without inheritable ones, and those cannot be raised.
+                    .Tolerate(Errno.EPERM);
     }
 }

@@ -1,1 +1,0 @@
-namespace OciRuntime.Cgroups; internal static class AssemblyMarker { }
