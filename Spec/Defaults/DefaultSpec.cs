@@ -1,5 +1,7 @@
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
+using System;
+using System.Globalization;
+using System.IO;
 using OciRuntime.Spec.Config;
 using OciRuntime.Spec.Validation;
 
@@ -10,7 +12,7 @@ namespace OciRuntime.Spec.Defaults;
 /// <c>runc spec --rootless</c>), with hostname "oci-runtime". Like current runc it grants no
 /// inheritable/ambient capabilities (CVE-2022-29162).
 /// </summary>
-public static partial class DefaultSpec
+public static class DefaultSpec
 {
     public const string Hostname = "oci-runtime";
 
@@ -21,7 +23,7 @@ public static partial class DefaultSpec
     /// user namespace.
     /// </summary>
     public static OciConfig Create(bool rootless) =>
-        rootless ? Create(true, geteuid(), getegid()) : Create(false, 0, 0);
+        rootless ? Create(true, EffectiveId("Uid:"), EffectiveId("Gid:")) : Create(false, 0, 0);
 
     /// <summary>
     /// As <see cref="Create(bool)"/> with explicit host ids for the rootless mappings.
@@ -123,6 +125,18 @@ public static partial class DefaultSpec
         return mounts;
     }
 
-    [LibraryImport("libc")] private static partial uint geteuid();
-    [LibraryImport("libc")] private static partial uint getegid();
+    /// <summary>
+    /// The effective uid/gid from /proc/self/status ("Uid:\treal\teffective\tsaved\tfs"): plain
+    /// file reading keeps this library free of native interop.
+    /// </summary>
+    private static uint EffectiveId(string field)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
+            var parts = line.Substring(field.Length).Split('\t', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length > 1 && uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return id;
+        }
+        throw new InvalidOperationException("cannot determine the effective " + field.TrimEnd(':').ToLowerInvariant() + " from /proc/self/status");
+    }
 }

@@ -72,6 +72,16 @@ public class DefaultSpecTests
     }
 
     [Fact]
+    public void RootlessDefaultMapsTheEffectiveIdsOfTheCaller()
+    {
+        var c = DefaultSpec.Create(true);
+        var status = File.ReadAllLines("/proc/self/status");
+        uint Field(string name) => uint.Parse(status.Single(l => l.StartsWith(name)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[2]);
+        Assert.Equal(Field("Uid:"), c.Linux!.UidMappings![0].HostId);
+        Assert.Equal(Field("Gid:"), c.Linux.GidMappings![0].HostId);
+    }
+
+    [Fact]
     public void SerializationIsIndentedAndOmitsAbsentMembers()
     {
         string json = SpecJson.Serialize(DefaultSpec.Create(false));
