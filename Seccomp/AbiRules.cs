@@ -13,13 +13,15 @@ internal sealed class AbiRules
 {
     public required SeccompArch Abi { get; init; }
     /// <summary>Per syscall number, the rules tried in order (first match wins; none → default).</summary>
-    public required SortedDictionary<uint, List<SyscallRule>> BySyscall { get; init; }
+    public required Dictionary<uint, List<SyscallRule>> BySyscall { get; init; }
+    /// <summary>The keys of <see cref="BySyscall"/>, ascending.</summary>
+    public required uint[] Syscalls { get; init; }
     /// <summary>Highest number of any syscall the profile names on this ABI (ENOSYS rule), or null.</summary>
     public required uint? MaxNamed { get; init; }
 
     public static AbiRules Build(Profile profile, SeccompArch abi)
     {
-        var by = new SortedDictionary<uint, List<SyscallRule>>();
+        var by = new Dictionary<uint, List<SyscallRule>>(512);
         uint? maxNamed = null;
         foreach (ProfileEntry e in profile.Entries)
         {
@@ -46,7 +48,10 @@ internal sealed class AbiRules
                 else rules.Add(rule);
             }
         }
-        return new AbiRules { Abi = abi, BySyscall = by, MaxNamed = maxNamed };
+        uint[] keys = new uint[by.Count];
+        by.Keys.CopyTo(keys, 0);
+        System.Array.Sort(keys);
+        return new AbiRules { Abi = abi, BySyscall = by, Syscalls = keys, MaxNamed = maxNamed };
     }
 
     /// <summary>

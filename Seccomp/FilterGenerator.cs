@@ -70,8 +70,9 @@ internal static class FilterGenerator
             AbiRules rules = AbiRules.Build(profile, abi);
             var def = new Outcome(false, profile.DefaultAction);
             ulong pos = start;
-            foreach ((uint nr, List<SyscallRule> list) in rules.BySyscall)
+            foreach (uint nr in rules.Syscalls)
             {
+                List<SyscallRule> list = rules.BySyscall[nr];
                 if (nr < start || nr >= end) continue; // e.g. a number of the other x86_64/x32 half
                 Add(intervals, pos, nr, def);
                 Outcome o = list.Count == 1 && list[0].Conditions.Length == 0
