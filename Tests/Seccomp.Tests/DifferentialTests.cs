@@ -147,8 +147,7 @@ public class DifferentialTests
     public void OursAgreesWithLibseccompPlusRuncStub()
     {
         Assert.True(LibSeccomp.Available, "libseccomp.so.2 is needed (apt-get install libseccomp2)");
-        int cases = 0, libseccompOdd = 0, refused = 0;
-        string? firstOdd = null;
+        int cases = 0, againstModel = 0, refused = 0;
         Prop.ForAll(CaseGen(true).ToArbitrary(), c =>
         {
             SockFilter[] ours = SeccompCompiler.Compile(c.Spec, c.Native).Instructions;
@@ -160,21 +159,24 @@ public class DifferentialTests
                 uint want;
                 try { want = Reference.Expected(c.Spec, c.Native, For, d); }
                 catch (InvalidOperationException) { refused++; return; } // libseccomp refused a rule (runc would fail the start)
+                // libseccomp 2.5.4 sometimes emits an arch block that never loads the syscall
+                // number (it compares the arch word with syscall numbers; seen when the block's
+                // first rule is for a syscall the arch lacks). Such a filter is no oracle: there
+                // the semantic model is the reference instead.
+                if (Reference.AbiOf(d, new[] { c.Native }.Concat(c.Spec.Architectures ?? new())) is SeccompArch abi
+                    && LibSeccomp.SkipsSyscallLoad(For(abi.Name)))
+                {
+                    want = SemanticModel.Verdict(c.Spec, c.Native, d);
+                    againstModel++;
+                }
                 uint got = BpfInterpreter.Run(ours, d);
                 cases++;
-                if (want == got) continue;
-                // Where libseccomp 2.5.4 disagrees, the semantic model decides; those cases are
-                // counted (open question in docs/seccomp.md) and must stay rare.
-                uint model = SemanticModel.Verdict(c.Spec, c.Native, d);
-                if (model != got)
-                    throw new Exception($"arch={d.Arch:x} nr=0x{d.Nr:x}: ours {SeccompAction.Describe(got)}, libseccomp {SeccompAction.Describe(want)}, model {SeccompAction.Describe(model)}\n{c}");
-                libseccompOdd++;
-                firstOdd ??= $"arch={d.Arch:x} nr=0x{d.Nr:x} args={string.Join(",", d.Args.Select(x => x.ToString("x")))}: ours=model {SeccompAction.Describe(got)}, libseccomp {SeccompAction.Describe(want)}\n{c.Spec.Syscalls!.Count} rules: {System.Text.Json.JsonSerializer.Serialize(c.Spec)}";
+                if (want != got)
+                    throw new Exception($"arch={d.Arch:x} nr=0x{d.Nr:x}: ours {SeccompAction.Describe(got)}, reference {SeccompAction.Describe(want)}, model {SeccompAction.Describe(SemanticModel.Verdict(c.Spec, c.Native, d))}\n{c}");
             }
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(Profiles));
-        Console.WriteLine($"libseccomp differential: {cases} cases, {refused} profiles libseccomp refused, {libseccompOdd} where libseccomp 2.5.4 alone disagrees\n{firstOdd}");
+        Console.WriteLine($"libseccomp differential: {cases} cases, {againstModel} judged by the model (broken libseccomp filter), {refused} profiles libseccomp refused");
         Assert.True(cases >= 10_000, $"only {cases} cases ran");
-        Assert.True(libseccompOdd * 50 < cases, $"{libseccompOdd} of {cases} disagree with libseccomp; first: {firstOdd}");
     }
 
     [Fact]

@@ -107,6 +107,14 @@ public static unsafe class LibSeccomp
         finally { seccomp_release(ctx); }
     }
 
+    /// <summary>
+    /// True when a single-arch libseccomp filter compares syscall numbers right after its arch
+    /// check without loading seccomp_data.nr first (a libseccomp 2.5.4 code-generation bug).
+    /// </summary>
+    public static bool SkipsSyscallLoad(SockFilter[] p) =>
+        p.Length > 2 && p[0].Code == Bpf.LdWAbs && p[0].K == 4 && p[1].Code == Bpf.JeqK
+        && p[1 + 1 + p[1].Jt] is { Code: var code } && (code & 0x07) == 0x05; // a jump, not "ld [0]"
+
     private static SockFilter[] Export(IntPtr ctx)
     {
         int fd = memfd_create("seccomp-bpf", 0);
