@@ -70,7 +70,7 @@ public sealed class StateStore
     public void Save(ContainerRecord record)
     {
         string dir = Dir(record.Id);
-        string tmp = Path.Combine(dir, $".{StateFile}.{Environment.ProcessId}.tmp");
+        string tmp = Path.Combine(dir, $".{StateFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(record, RuntimeJsonContext.Default.ContainerRecord);
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
