@@ -17,6 +17,14 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+# ../shared (the spec, its schemas, client test data) sits beside the clone, in CI too.
+shared="${OCI_SHARED_DIR:-$(cd .. && pwd)/shared}"
+[ -d "$shared" ] || shared=/work/shared
+export OCI_SHARED_DIR="$shared"
+export OCI_RUNTIME_SPEC_DIR="${OCI_RUNTIME_SPEC_DIR:-$shared/oci-runtime-spec}"
+export OCI_SPEC_SCHEMA_DIR="${OCI_SPEC_SCHEMA_DIR:-$shared/oci-runtime-spec/schema}"
+export OCI_TESTDATA_DIR="${OCI_TESTDATA_DIR:-$shared/testdata}"
+
 results=build/test-results
 rm -rf "$results"; mkdir -p "$results"
 crashed=0
