@@ -12,8 +12,12 @@ public class ConcurrencyTests
     public async Task RacingCreatesOfOneId_OneWins_StateIsNeverTorn()
     {
         using var c = new Container("race").Configure(b => b.Args("sleep", "100"));
+        // config.json is written once, before the race: Container.Create rewrites it each call,
+        // and a runtime reading it mid-write would fail for the test's sake, not its own.
+        c.Bundle.Save();
+        var detached = RunOptions.Default with { DetachedStdio = true };
         var results = new CliResult[6];
-        Parallel.For(0, results.Length, i => results[i] = c.Create());
+        Parallel.For(0, results.Length, i => results[i] = c.Cli.Exec(["create", "--bundle", c.Bundle.Dir, c.Id], detached));
 
         int winners = results.Count(r => r.ExitCode == 0);
         Assert.True(winners == 1, "exactly one create must win:\n" + string.Join("\n", results.Select(r => $"{r.ExitCode}: {r.Stderr.Trim()}")));
