@@ -6,6 +6,7 @@ using OciRuntime.Cli;
 using OciRuntime.Process;
 using OciRuntime.Spec.Features;
 using OciRuntime.Spec.Json;
+using OciRuntime.Spec.Validation;
 
 namespace OciRuntime.Commands;
 
@@ -40,7 +41,7 @@ public sealed class FeaturesCommand : ICommand
             MountOptions = MountOptionNames.ToList(),
             Linux = new LinuxFeatures
             {
-                Namespaces = new List<string> { "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts" },
+                Namespaces = KnownValues.NamespaceTypes.ToList(),
                 Capabilities = CapabilitySet.All.ToList(),
                 Cgroup = new CgroupFeatures { V1 = false, V2 = false, Systemd = false, SystemdUser = false, Rdma = false },
                 Seccomp = new SeccompFeatures { Enabled = false },

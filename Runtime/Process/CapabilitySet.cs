@@ -1,29 +1,28 @@
 using System;
 using System.Collections.Generic;
+using OciRuntime.Spec.Validation;
 
 namespace OciRuntime.Process;
 
 /// <summary>Linux capability names (include/uapi/linux/capability.h) and their bit numbers.</summary>
 public static class CapabilitySet
 {
-    private static readonly string[] Names =
-    {
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-        "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
-        "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-        "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT",
-        "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
-        "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
-        "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-        "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-    };
+    /// <summary>Index == capability number; the one list lives with the spec's known values.</summary>
+    private static readonly IReadOnlyList<string> Names = KnownValues.Capabilities;
 
     public static IReadOnlyList<string> All => Names;
 
     public static int? Number(string name)
     {
-        int i = Array.IndexOf(Names, name);
+        int i = IndexOf(name);
         return i >= 0 ? i : null;
+    }
+
+    private static int IndexOf(string name)
+    {
+        for (int i = 0; i < Names.Count; i++)
+            if (Names[i] == name) return i;
+        return -1;
     }
 
     /// <summary>The bit mask of the named capabilities; names the running kernel lacks are ignored, as runc does.</summary>
@@ -45,7 +44,7 @@ public static class CapabilitySet
         }
         catch (Exception e) when (e is System.IO.IOException or FormatException)
         {
-            return Names.Length - 1;
+            return Names.Count - 1;
         }
     }
 }

@@ -1,15 +1,18 @@
 using System.Collections.Generic;
+using OciRuntime.Spec.Validation;
 
 namespace OciRuntime.Process;
 
 /// <summary>RLIMIT_* names (config.md "POSIX process" rlimits) and their resource numbers.</summary>
 public static class RlimitNames
 {
-    public static readonly IReadOnlyDictionary<string, int> Resource = new Dictionary<string, int>
+    /// <summary>Built from the spec's known values, whose index is the kernel's resource number.</summary>
+    public static readonly IReadOnlyDictionary<string, int> Resource = Build();
+
+    private static Dictionary<string, int> Build()
     {
-        ["RLIMIT_CPU"] = 0, ["RLIMIT_FSIZE"] = 1, ["RLIMIT_DATA"] = 2, ["RLIMIT_STACK"] = 3,
-        ["RLIMIT_CORE"] = 4, ["RLIMIT_RSS"] = 5, ["RLIMIT_NPROC"] = 6, ["RLIMIT_NOFILE"] = 7,
-        ["RLIMIT_MEMLOCK"] = 8, ["RLIMIT_AS"] = 9, ["RLIMIT_LOCKS"] = 10, ["RLIMIT_SIGPENDING"] = 11,
-        ["RLIMIT_MSGQUEUE"] = 12, ["RLIMIT_NICE"] = 13, ["RLIMIT_RTPRIO"] = 14, ["RLIMIT_RTTIME"] = 15,
-    };
+        var d = new Dictionary<string, int>();
+        for (int i = 0; i < KnownValues.Rlimits.Count; i++) d[KnownValues.Rlimits[i]] = i;
+        return d;
+    }
 }
