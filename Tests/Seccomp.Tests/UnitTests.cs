@@ -148,6 +148,17 @@ public class UnitTests
     }
 
     [Fact]
+    public void ProgramsOverTheKernelLimitAreASpecError()
+    {
+        var args = Enumerable.Range(0, 6).Select(i => new LinuxSeccompArg { Index = (uint)i, Op = "SCMP_CMP_GT", Value = 0x1_0000_0000UL * (ulong)i + 3 }).ToList();
+        var spec = new LinuxSeccomp { DefaultAction = "SCMP_ACT_ALLOW", Syscalls = SeccompArch.X86_64.SyscallNames.Take(200)
+            .Select(n => new LinuxSyscall { Names = new() { n }, Action = "SCMP_ACT_ERRNO", Args = args }).ToList() };
+        var e = Assert.Throws<SpecException>(() => SeccompCompiler.Compile(spec));
+        Assert.Equal("linux.seccomp", e.Errors[0].Path);
+        Assert.Contains("more than the kernel's limit of 4096", e.Errors[0].Message);
+    }
+
+    [Fact]
     public void PodmanProfileAllowsWhatBusyboxNeeds()
     {
         SeccompProgram p = SeccompCompiler.Compile(Podman());
