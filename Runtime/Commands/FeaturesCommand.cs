@@ -44,7 +44,15 @@ public sealed class FeaturesCommand : ICommand
                 Namespaces = KnownValues.NamespaceTypes.ToList(),
                 Capabilities = CapabilitySet.All.ToList(),
                 Cgroup = new CgroupFeatures { V1 = false, V2 = false, Systemd = false, SystemdUser = false, Rdma = false },
-                Seccomp = new SeccompFeatures { Enabled = false },
+                Seccomp = new SeccompFeatures
+                {
+                    Enabled = true,
+                    Actions = OciRuntime.Seccomp.SeccompAction.Names.ToList(),
+                    Operators = OciRuntime.Seccomp.SeccompOperators.Names.ToList(),
+                    Archs = OciRuntime.Seccomp.SeccompArch.Supported.Select(a => a.Name).ToList(),
+                    KnownFlags = OciRuntime.Seccomp.SeccompFlags.Names.ToList(),
+                    SupportedFlags = OciRuntime.Seccomp.SeccompFlags.Names.ToList(),
+                },
                 Apparmor = new EnabledFeature { Enabled = false },
                 Selinux = new EnabledFeature { Enabled = false },
                 IntelRdt = new IntelRdtFeatures { Enabled = false },

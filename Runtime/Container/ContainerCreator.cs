@@ -68,6 +68,7 @@ public static class ContainerCreator
                 ChildSyncFd = sync.ChildFd,
                 ParentSyncFd = sync.ParentFd,
                 ExecFifoFd = fifoFd,
+                StateRoot = store.Root,
                 ConsoleSocketFd = consoleFd,
                 PreserveFds = opts.PreserveFds + ListenFds(),
                 NoPivot = opts.NoPivot,

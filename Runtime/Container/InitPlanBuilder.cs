@@ -52,10 +52,16 @@ public static class InitPlanBuilder
                 .WithHint("process.cwd must be a directory inside the container");
             IdentityPlanner.EmitRlimits(plan, p.Rlimits);
             EmitCloseFds(plan, req);
+            // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
+            // capabilities are dropped. With it, load it as late as possible (runc's order).
+            Seccomp.SeccompProgram? filter = SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot);
+            bool nnp = p.NoNewPrivileges == true;
+            if (filter is not null && !nnp) SeccompPlanner.Emit(plan, filter);
             IdentityPlanner.EmitUserAndCapabilities(plan, p, SetgroupsAllowed(ns));
             plan.Syscall(Nr.umask, $"set umask (process.user.umask)", (long)(p.User.Umask ?? 0x12 /* 0022 */));
-            if (p.NoNewPrivileges == true)
+            if (nnp)
                 plan.Syscall(Nr.prctl, "set no_new_privs (process.noNewPrivileges)", (long)Prctl.SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
+            if (filter is not null && nnp) SeccompPlanner.Emit(plan, filter);
             EmitExecHandshake(plan, req, p);
         }
         catch

@@ -12,6 +12,8 @@ public sealed class InitRequest
     /// <summary>O_PATH fd of exec.fifo; the init opens it for writing and blocks there until `start`.</summary>
     public required int ExecFifoFd { get; init; }
     public int ConsoleSocketFd { get; init; } = -1;
+    /// <summary>The --root directory (the seccomp program cache lives under it).</summary>
+    public required string StateRoot { get; init; }
     public int PreserveFds { get; init; }
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }

@@ -50,6 +50,10 @@ public static unsafe class InitSpawner
                         final = msg.Pid;
                         Reap(direct);
                         break;
+                    case PlanMessageType.Fd:
+                        try { SeccompListener.Send(linux?.Seccomp ?? new Spec.Config.LinuxSeccomp(), msg.Fd, final, req.Id, req.Config); }
+                        finally { if (msg.Fd >= 0) Sys.Close(msg.Fd); }
+                        break;
                     case PlanMessageType.Error:
                         throw new RuntimeException(InitErrors.Describe(init.Plan, req.Config.Config.Process, msg.Step, msg.Errno));
                     case PlanMessageType.Ready:

@@ -38,20 +38,35 @@ public sealed unsafe class SyncChannel : IDisposable
         if (Sys.Write(ParentFd, msg, 16) != 16) throw new SyscallException("write to the init sync channel", Sys.LastErrno);
     }
 
-    public readonly record struct Message(PlanMessageType Type, int Step, int Errno, int Pid);
+    /// <summary>A message; <paramref name="Fd"/> is the fd it carried (SCM_RIGHTS), or -1.</summary>
+    public readonly record struct Message(PlanMessageType Type, int Step, int Errno, int Pid, int Fd = -1);
 
     /// <summary>The next message, or null when the child closed its end (it exited or exec'd).</summary>
     public Message? Receive()
     {
         int* msg = stackalloc int[4];
+        byte* control = stackalloc byte[64];
         while (true)
         {
-            nint n = Sys.Read(ParentFd, msg, 16);
+            var iov = new IoVec { Base = msg, Len = 16 };
+            var hdr = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = 64 };
+            nint n = Sys.RecvMsg(ParentFd, &hdr, Sock.MSG_CMSG_CLOEXEC);
             if (n < 0 && Sys.LastErrno == Errno.EINTR) continue;
+            if (n < 0) throw new SyscallException("read the init sync channel", Sys.LastErrno);
             if (n == 0) return null;
             if (n != 16) throw new RuntimeException($"init sync channel: short message ({n} bytes)");
-            return new Message((PlanMessageType)msg[0], msg[1], msg[2], msg[3]);
+            return new Message((PlanMessageType)msg[0], msg[1], msg[2], msg[3], ReceivedFd(&hdr));
         }
+    }
+
+    /// <summary>The first SCM_RIGHTS fd in a received message's control data (struct cmsghdr: len, level, type, data).</summary>
+    private static int ReceivedFd(MsgHdr* hdr)
+    {
+        if (hdr->ControlLen < 20) return -1;
+        byte* c = (byte*)hdr->Control;
+        nuint len = *(nuint*)c;
+        int level = *(int*)(c + 8), type = *(int*)(c + 12);
+        return level == Sock.SOL_SOCKET && type == Sock.SCM_RIGHTS && len >= 20 ? *(int*)(c + 16) : -1;
     }
 
     public void Dispose()

@@ -1,0 +1,37 @@
+using System.IO;
+using OciRuntime.Commands;
+using OciRuntime.Native.Interop;
+using OciRuntime.Native.Plan;
+using OciRuntime.Seccomp;
+using OciRuntime.Spec.Config;
+
+namespace OciRuntime.Process;
+
+/// <summary>
+/// config-linux.md "Seccomp": the filter is compiled in C# (Seccomp/), cached under
+/// &lt;root&gt;/seccomp-cache, and loaded by one plan step. With a NOTIFY rule the kernel returns a
+/// listener fd, which the init hands to the runtime over the sync socket; the runtime, which
+/// knows the host pid, sends it on to linux.seccomp.listenerPath (ContainerCreator).
+/// </summary>
+public static class SeccompPlanner
+{
+    public const string CacheDirName = "seccomp-cache";
+
+    public static SeccompProgram? Compile(LinuxSeccomp? spec, string stateRoot)
+    {
+        if (spec is null) return null;
+        var cache = new SeccompProgramCache(Path.Combine(stateRoot, CacheDirName), VersionInfo.Version);
+        return cache.GetOrCompile(spec, SeccompArch.HostName);
+    }
+
+    public static void Emit(ProcessPlan plan, SeccompProgram program)
+    {
+        PlanSlot listener = plan.NewSlot();
+        plan.Op(PlanOp.Seccomp, "load the seccomp filter (linux.seccomp)", (long)program.Flags, PlanArg.Data(program.ToBytes()), (long)program.Instructions.Length)
+            .Into(listener)
+            .WithHint("without process.noNewPrivileges the filter is loaded while the process still has CAP_SYS_ADMIN");
+        if (!program.NeedsListener) return;
+        plan.Op(PlanOp.SyncSendFd, "hand the seccomp listener fd to the runtime", PlanArg.Slot(listener));
+        plan.Syscall(Nr.close, "close the seccomp listener fd", PlanArg.Slot(listener));
+    }
+}

@@ -1,0 +1,26 @@
+namespace OciRuntime.Conformance;
+
+/// <summary>
+/// Small static C programs the seccomp tests need (conformance/native/*.c), compiled once per run
+/// with the host's cc. Static, so they run in the busybox rootfs when bind-mounted in.
+/// </summary>
+public static class NativeTools
+{
+    static readonly Lazy<string> s_probe = new(() => Build("syscall-probe"));
+    static readonly Lazy<string> s_listener = new(() => Build("notify-listener"));
+
+    /// <summary>`syscall-probe NR [ARG...]` prints "ret=R errno=E"; "@text" args are string pointers.</summary>
+    public static string SyscallProbe => s_probe.Value;
+
+    /// <summary>`notify-listener SOCKET OUT ERRNO`: receives the seccomp notify fd and answers one notification.</summary>
+    public static string NotifyListener => s_listener.Value;
+
+    static string Build(string name)
+    {
+        string src = Path.Combine(TestEnv.RepoRoot, "conformance", "native", name + ".c");
+        string bin = Path.Combine(TestEnv.NewDir("native"), name);
+        ProcessRunner.Run("cc", ["-static", "-O2", "-Wall", "-o", bin, src]).ShouldSucceed();
+        File.SetUnixFileMode(bin, (UnixFileMode)0b111_101_101);
+        return bin;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace OciRuntime.Conformance.Tests;
+
+/// <summary>
+/// config-linux.md "Seccomp", asserted from inside containers with a static syscall probe
+/// bind-mounted at /probe. Green with runc 1.1.5 (same filter semantics, same ENOSYS rule).
+/// </summary>
+public class SeccompTests
+{
+    const int X86_64_mkdir = 83, X86_64_umask = 95, X86_64_getppid = 110, X86_64_vhangup = 153;
+
+    static Container WithProbe(string tag, JsonObject seccomp, params string[] args)
+    {
+        var c = new Container(tag);
+        c.Configure(b =>
+        {
+            b.AddMount("/probe", "bind", NativeTools.SyscallProbe, "bind", "ro");
+            b.Linux["seccomp"] = seccomp;
+            b.Args(args);
+        });
+        return c;
+    }
+
+    static JsonObject Profile(string defaultAction, params JsonObject[] rules) => new()
+    {
+        ["defaultAction"] = defaultAction,
+        ["architectures"] = new JsonArray("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
+        ["syscalls"] = new JsonArray(rules.Select(r => (JsonNode)r).ToArray()),
+    };
+
+    static JsonObject Rule(string action, string[] names, JsonArray? args = null, int? errnoRet = null)
+    {
+        var r = new JsonObject { ["names"] = new JsonArray(names.Select(n => (JsonNode)n!).ToArray()), ["action"] = action };
+        if (args is not null) r["args"] = args;
+        if (errnoRet is int e) r["errnoRet"] = e;
+        return r;
+    }
+
+    [Fact]
+    public void DenyRule_MkdirGetsEperm_OtherSyscallsWork()
+    {
+        using var c = WithProbe("sc-deny", Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_ERRNO", ["mkdir", "mkdirat"])),
+            "sh", "-c", "mkdir /tmp/x; echo rc=$?; echo still-running");
+        c.Bundle.Config["root"]!["readonly"] = false;
+        c.Bundle.AddMount("/tmp", "tmpfs", "tmpfs", "nosuid");
+        var r = c.Run().ShouldSucceed();
+        Assert.Contains("Operation not permitted", r.Stderr);
+        Assert.Contains("rc=1", r.Stdout);
+        Assert.Contains("still-running", r.Stdout);
+    }
+
+    [Fact]
+    public void ArgumentCondition_OnlyMatchingCallsAreDenied()
+    {
+        var cond = new JsonArray(new JsonObject { ["index"] = 0, ["value"] = 511, ["op"] = "SCMP_CMP_EQ" });
+        using var c = WithProbe("sc-args", Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_ERRNO", ["umask"], cond, errnoRet: 13)),
+            "sh", "-c", $"/probe {X86_64_umask} 511; /probe {X86_64_umask} 18");
+        var lines = c.Run().ShouldSucceed().Stdout.Trim().Split('\n');
+        Assert.Equal("ret=-1 errno=13", lines[0]);        // umask(0777): the condition holds → EACCES
+        Assert.StartsWith("ret=", lines[1]);
+        Assert.EndsWith("errno=0", lines[1]);             // umask(022): allowed
+    }
+
+    [Fact]
+    public void KillProcess_EndsTheContainerWithSigsys()
+    {
+        using var c = WithProbe("sc-kill", Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_KILL_PROCESS", ["getppid"])),
+            "/probe", X86_64_getppid.ToString());
+        c.Bundle.RemoveNamespace("pid");   // the probe is not pid 1, so SIGSYS is not ignored as init's would be
+        var r = c.Run();
+        Assert.True(r.ExitCode == 128 + 31, $"expected 159 (128+SIGSYS), got {r.ExitCode}\n{r.Describe()}");
+    }
+
+    [Fact]
+    public void SyscallNewerThanTheProfile_GetsEnosys_NotTheDefaultAction()
+    {
+        // podman's profile with its default errno changed to EPERM: a syscall above every number
+        // the profile knows must get ENOSYS (38) so libc falls back (runc's rule, docs/seccomp.md),
+        // while one inside the range that the profile does not allow (vhangup) gets EPERM.
+        JsonObject Profile()
+        {
+            var p = PodmanProfile();
+            p["defaultErrnoRet"] = 1;
+            return p;
+        }
+        using var c = WithProbe("sc-enosys", Profile(), "/probe", "1000");
+        Assert.Equal("ret=-1 errno=38", c.Run().ShouldSucceed().Stdout.Trim());
+
+        using var d = WithProbe("sc-eperm", Profile(), "/probe", X86_64_vhangup.ToString());
+        Assert.Equal("ret=-1 errno=1", d.Run().ShouldSucceed().Stdout.Trim());
+    }
+
+    static JsonObject PodmanProfile()
+    {
+        string podmanConfig = Path.Combine(SharedData.Dir, "testdata", "podman-config.json");
+        return JsonNode.Parse(File.ReadAllText(podmanConfig))!["linux"]!["seccomp"]!.DeepClone().AsObject();
+    }
+
+    [Fact]
+    public void PodmansDefaultProfile_RunsBusybox()
+    {
+        var seccomp = PodmanProfile();
+        using var c = new Container("sc-podman").Configure(b =>
+        {
+            b.Linux["seccomp"] = seccomp;
+            b.Sh("ls /bin | head -3; ps | head -2; echo done");
+        });
+        var r = c.Run().ShouldSucceed();
+        Assert.Contains("PID", r.Stdout);
+        Assert.EndsWith("done\n", r.Stdout);
+    }
+
+    [Fact]
+    public void NotifyRule_DeliversTheFdAndStateToTheListener_WhichAnswers()
+    {
+        string dir = TestEnv.NewDir("notify-" + Guid.NewGuid().ToString("N")[..8]);
+        string socket = Path.Combine(dir, "listener.sock"), outFile = Path.Combine(dir, "listener.out");
+        using var listener = Process.Start(NativeTools.NotifyListener, [socket, outFile, "18"])!;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!File.Exists(socket) && DateTime.UtcNow < deadline) Thread.Sleep(10);
+            var profile = Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_NOTIFY", ["mkdir"]));
+            profile["listenerPath"] = socket;
+            profile["listenerMetadata"] = "test-metadata";
+            using var c = WithProbe("sc-notify", profile, "/probe", X86_64_mkdir.ToString(), "@/x", "0");
+            // The listener answers mkdir with -EXDEV (18): only it could have produced that errno.
+            Assert.Equal("ret=-1 errno=18", c.Run().ShouldSucceed().Stdout.Trim());
+            Assert.True(listener.WaitForExit(10_000), "listener did not finish");
+            Assert.Equal(0, listener.ExitCode);
+
+            // The listener wrote the state JSON (any formatting), then "nr=N".
+            string text = File.ReadAllText(outFile);
+            int nrAt = text.LastIndexOf("\nnr=", StringComparison.Ordinal);
+            Assert.True(nrAt > 0, "listener output has no nr= line:\n" + text);
+            var state = JsonNode.Parse(text[..nrAt])!.AsObject();
+            Assert.Equal("seccompFd", (string?)state["fds"]![0]);
+            Assert.Equal("test-metadata", (string?)state["metadata"]);
+            Assert.True((int)state["pid"]! > 0);
+            Assert.Equal(c.Id, (string?)state["state"]!["id"]);
+            Assert.Equal($"nr={X86_64_mkdir}", text[(nrAt + 1)..].Trim());
+        }
+        finally
+        {
+            if (!listener.HasExited) listener.Kill();
+        }
+    }
+}
