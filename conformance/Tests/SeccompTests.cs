@@ -49,6 +49,14 @@ public class SeccompTests
         Assert.Contains("Operation not permitted", r.Stderr);
         Assert.Contains("rc=1", r.Stdout);
         Assert.Contains("still-running", r.Stdout);
+
+        if (!TestEnv.IsRunc)
+        {
+            // oci-runtime caches compiled filters under --root; the next container with the same
+            // profile reads the program instead of compiling it (runc has no cache).
+            string cache = Path.Combine(c.RootDir, "seccomp-cache");
+            Assert.True(Directory.Exists(cache) && Directory.EnumerateFiles(cache).Any(), $"no compiled filter cached in {cache}");
+        }
     }
 
     [Fact]
