@@ -70,6 +70,7 @@ public sealed class SymlinkSwapper : IDisposable
     readonly Thread _thread;
     volatile bool _stop;
     public long Swaps;
+    public long Errors;
 
     public SymlinkSwapper(string a, string b)
     {
@@ -77,8 +78,17 @@ public sealed class SymlinkSwapper : IDisposable
         {
             while (!_stop)
             {
-                HostileRootfs.Exchange(a, b);
-                Interlocked.Increment(ref Swaps);
+                try
+                {
+                    HostileRootfs.Exchange(a, b);
+                    Interlocked.Increment(ref Swaps);
+                }
+                catch (IOException)
+                {
+                    // e.g. EBUSY while one of them is a mountpoint somewhere: keep attacking.
+                    Interlocked.Increment(ref Errors);
+                    Thread.Yield();
+                }
             }
         }) { IsBackground = true, Name = "symlink-swapper" };
         _thread.Start();
