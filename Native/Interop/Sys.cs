@@ -41,6 +41,9 @@ public static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int FcntlInt(int fd, int cmd, int arg);
 
+    [LibraryImport(Libc, EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(int* fds, int flags);
+
     [LibraryImport(Libc, EntryPoint = "socketpair", SetLastError = true)]
     public static partial int SocketPair(int domain, int type, int protocol, int* sv);
 

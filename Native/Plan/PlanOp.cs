@@ -24,4 +24,5 @@ public enum PlanMessageType : uint
     Error = 4,
     Fd = 5,
     Maps = 6,
+    Hooks = 7,
 }

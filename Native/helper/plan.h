@@ -47,6 +47,7 @@ enum oci_msg_type {
     OCI_MSG_ERROR = 4,
     OCI_MSG_FD = 5,
     OCI_MSG_MAPS = 6,  /* after unshare(CLONE_NEWUSER): write my uid/gid maps, then GO */
+    OCI_MSG_HOOKS = 7, /* rootfs mounted, not pivoted: run the create hooks, then GO */
 };
 
 struct oci_msg {

@@ -37,7 +37,7 @@ public sealed class FeaturesCommand : ICommand
         {
             OciVersionMin = VersionInfo.MinSpecVersion,
             OciVersionMax = VersionInfo.SpecVersion,
-            Hooks = new List<string>(),
+            Hooks = KnownValues.HookNames.ToList(),
             MountOptions = MountOptionNames.ToList(),
             Linux = new LinuxFeatures
             {

@@ -29,6 +29,7 @@ public static class ContainerCreator
         int fifoFd = -1, consoleFd = -1;
         SyncChannel? sync = null;
         CgroupV2Manager? cgroup = null;
+        bool hooksStarted = false;
         try
         {
             if (!opts.CgroupsDisabled)
@@ -75,7 +76,8 @@ public static class ContainerCreator
                 NoNewKeyring = opts.NoNewKeyring,
             };
             InitPlan plan = InitPlanBuilder.Build(req);
-            InitSpawner.Spawned spawned = InitSpawner.Spawn(req, plan, sync, cgroup is null ? null : cgroup.AddProcess);
+            InitSpawner.Spawned spawned = InitSpawner.Spawn(req, plan, sync, cgroup is null ? null : cgroup.AddProcess,
+                pid => { hooksStarted = true; RunCreateHooks(loaded, id, pid); });
 
             var record = new ContainerRecord
             {
@@ -90,6 +92,7 @@ public static class ContainerCreator
                 Annotations = loaded.Config.Annotations,
                 OwnPidNamespace = plan.Namespaces.NewPidNamespace,
                 CgroupPath = cgroup?.Dir,
+                Hooks = loaded.Config.Hooks,
             };
             store.Save(record);
             if (opts.PidFile is { } pf) PidFile.Write(pf, spawned.Pid);
@@ -97,6 +100,11 @@ public static class ContainerCreator
         }
         catch
         {
+            // The create hooks may have set things up (network, devices) that poststop undoes:
+            // a failed create after them is a container that stopped, so poststop runs now.
+            if (hooksStarted)
+                Hooks.HookRunner.RunAllWarnOnly("poststop", loaded.Config.Hooks?.Poststop,
+                    Hooks.HookState.Json(loaded.Config.OciVersion, id, "stopped", 0, loaded.BundlePath, loaded.Config.Annotations));
             cgroup?.Destroy(TimeSpan.FromSeconds(5));
             store.Remove(id);
             idLock.Unlink();
@@ -108,6 +116,19 @@ public static class ContainerCreator
             if (fifoFd >= 0) Sys.Close(fifoFd);
             if (consoleFd >= 0) Sys.Close(consoleFd);
         }
+    }
+
+    /// <summary>
+    /// runtime.md "Lifecycle" step 5-6: prestart and createRuntime in the runtime's namespaces,
+    /// then createContainer in the container's, while the init waits with its rootfs mounted.
+    /// </summary>
+    private static void RunCreateHooks(LoadedConfig loaded, string id, int pid)
+    {
+        var h = loaded.Config.Hooks;
+        byte[] state = Hooks.HookState.Json(loaded.Config.OciVersion, id, "creating", pid, loaded.BundlePath, loaded.Config.Annotations);
+        Hooks.HookRunner.RunAll("prestart", h?.Prestart, state);
+        Hooks.HookRunner.RunAll("createRuntime", h?.CreateRuntime, state);
+        Hooks.HookRunner.RunAll("createContainer", h?.CreateContainer, state, joinPid: pid);
     }
 
     /// <summary>Socket activation: LISTEN_FDS fds after stdio pass through, as in runc.</summary>

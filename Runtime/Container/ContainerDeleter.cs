@@ -43,10 +43,23 @@ public static class ContainerDeleter
                 KillAndWait(r);
                 break;
         }
+        RunPoststopOnce(store, r);
         if (r.CgroupPath is { } dir)
             Cgroups.CgroupV2Manager.DestroyDir(dir, System.TimeSpan.FromSeconds(10));
         store.Remove(id);
         idLock.Unlink();
+    }
+
+    /// <summary>
+    /// poststop runs exactly once: the record says so before the hooks start, so a delete retried
+    /// after a crash does not run them again. Failures are warnings (runtime.md "Lifecycle" step 12).
+    /// </summary>
+    private static void RunPoststopOnce(StateStore store, ContainerRecord r)
+    {
+        if (r.PoststopRan || r.Hooks?.Poststop is not { Count: > 0 } hooks) return;
+        r.PoststopRan = true;
+        store.Save(r);
+        Hooks.HookRunner.RunAllWarnOnly("poststop", hooks, Hooks.HookState.Json(r.OciVersion, r.Id, "stopped", 0, r.Bundle, r.Annotations));
     }
 
     private static void KillAndWait(ContainerRecord r)

@@ -24,6 +24,19 @@ public static unsafe class ContainerStarter
             default: throw new RuntimeException("cannot start an already running container");
         }
 
+        // runtime.md: startContainer hooks run in the container's namespaces before the user
+        // process; a failure fails start and the container must not run the process.
+        try
+        {
+            Hooks.HookRunner.RunAll("startContainer", r.Hooks?.StartContainer, Hooks.HookState.Json(r.OciVersion, id, "created", r.Pid, r.Bundle, r.Annotations), joinPid: r.Pid);
+        }
+        catch (RuntimeException)
+        {
+            Sys.Kill(r.Pid, Signals.SIGKILL);
+            ContainerKiller.WaitGone(r, 10_000);
+            throw;
+        }
+
         string fifo = store.FifoPath(id);
         int fd = Sys.Open(fifo, O.RDONLY | O.NONBLOCK | O.CLOEXEC, 0);
         if (fd < 0) throw new SyscallException($"open {fifo}", Sys.LastErrno);
@@ -65,5 +78,7 @@ public static unsafe class ContainerStarter
             int errno = System.BitConverter.ToInt32(record, 8);
             throw new RuntimeException($"container init failed to exec process.args: {Sys.ErrnoText(errno)}");
         }
+        // poststart failures are warnings: the process already runs (runtime.md "Lifecycle" step 10).
+        Hooks.HookRunner.RunAllWarnOnly("poststart", r.Hooks?.Poststart, Hooks.HookState.Json(r.OciVersion, id, "running", r.Pid, r.Bundle, r.Annotations));
     }
 }

@@ -41,7 +41,8 @@ public static class InitPlanBuilder
             ns.Emit(plan, joinFds, c.Linux?.TimeOffsets);
             plan.Syscall(Nr.umask, "clear the umask for device and directory creation", 0L);
 
-            RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot);
+            RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot,
+                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null);
             EmitUts(plan, c);
             EmitSysctl(plan, c.Linux);
             TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
@@ -72,6 +73,16 @@ public static class InitPlanBuilder
         var parentFds = new List<int>();
         foreach (var (_, fd) in joinFds) parentFds.Add(fd);
         return new InitPlan { Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds };
+    }
+
+    public static bool HasCreateHooks(HooksSpec? h) =>
+        h is not null && (h.Prestart is { Count: > 0 } || h.CreateRuntime is { Count: > 0 } || h.CreateContainer is { Count: > 0 });
+
+    /// <summary>The init stops with its rootfs mounted so the runtime can run the create hooks (ContainerCreator).</summary>
+    private static void EmitCreateHooksPause(ProcessPlan plan)
+    {
+        plan.Op(PlanOp.SyncSend, "ask the runtime to run the prestart/createRuntime/createContainer hooks", (long)PlanMessageType.Hooks);
+        plan.Op(PlanOp.SyncWait, "wait for the create hooks");
     }
 
     private static bool InUserNamespace(NamespacePlanner ns) => ns.NewUserNamespace || ns.Joins.Exists(j => j.Type == "user");

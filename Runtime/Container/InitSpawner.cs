@@ -15,7 +15,7 @@ public static unsafe class InitSpawner
 {
     public readonly record struct Spawned(int Pid, int DirectChild);
 
-    public static Spawned Spawn(InitRequest req, InitPlan init, SyncChannel sync, Action<int>? placeInCgroup)
+    public static Spawned Spawn(InitRequest req, InitPlan init, SyncChannel sync, Action<int>? placeInCgroup, Action<int>? runCreateHooks = null)
     {
         byte[] bytes = init.Plan.Build(req.ChildSyncFd);
         int pid;
@@ -49,6 +49,10 @@ public static unsafe class InitSpawner
                     case PlanMessageType.Pid:
                         final = msg.Pid;
                         Reap(direct);
+                        break;
+                    case PlanMessageType.Hooks:
+                        runCreateHooks?.Invoke(final);
+                        sync.Send(PlanMessageType.Go);
                         break;
                     case PlanMessageType.Fd:
                         try { SeccompListener.Send(linux?.Seccomp ?? new Spec.Config.LinuxSeccomp(), msg.Fd, final, req.Id, req.Config); }

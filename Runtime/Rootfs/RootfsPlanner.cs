@@ -13,7 +13,7 @@ namespace OciRuntime.Rootfs;
 /// </summary>
 public static class RootfsPlanner
 {
-    public static void Emit(ProcessPlan plan, LoadedConfig loaded, bool newNetNs, bool inUserNs, bool noPivot)
+    public static void Emit(ProcessPlan plan, LoadedConfig loaded, bool newNetNs, bool inUserNs, bool noPivot, System.Action<ProcessPlan>? beforePivot = null)
     {
         OciConfig c = loaded.Config;
         LinuxSpec? linux = c.Linux;
@@ -36,6 +36,8 @@ public static class RootfsPlanner
         masks.EmitMasked(linux?.MaskedPaths);
         masks.EmitReadonly(linux?.ReadonlyPaths);
 
+        // runtime.md: createRuntime/createContainer hooks run after the mounts, before pivot_root.
+        beforePivot?.Invoke(plan);
         plan.Syscall(Nr.fchdir, "enter the rootfs", PlanArg.Slot(root));
         if (noPivot)
         {

@@ -26,6 +26,10 @@ public sealed class ContainerRecord
     [JsonPropertyName("ownPidNamespace")] public bool OwnPidNamespace { get; set; }
     /// <summary>Namespace paths of the init (/proc/pid/ns/*) kept for exec and for joins.</summary>
     [JsonPropertyName("namespaces")] public Dictionary<string, string>? Namespaces { get; set; }
+    /// <summary>The config's hooks, kept for start (startContainer, poststart) and delete (poststop).</summary>
+    [JsonPropertyName("hooks")] public OciRuntime.Spec.Config.HooksSpec? Hooks { get; set; }
+    /// <summary>Set before the poststop hooks run, so a retried delete never runs them twice.</summary>
+    [JsonPropertyName("poststopRan")] public bool PoststopRan { get; set; }
     /// <summary>Set once start released the init; "created" then can never come back.</summary>
     [JsonPropertyName("started")] public bool Started { get; set; }
 }

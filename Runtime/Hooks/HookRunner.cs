@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using OciRuntime.Container;
+using OciRuntime.Errors;
+using OciRuntime.Native.Interop;
+using OciRuntime.Native.Plan;
+using OciRuntime.Spec.Config;
+
+namespace OciRuntime.Hooks;
+
+/// <summary>
+/// Runs config.md "POSIX-platform Hooks": path executed with args and env, the state JSON on
+/// stdin, killed after `timeout` seconds. A hook that must run in the container's namespaces
+/// (createContainer, startContainer) is spawned like the init: clone3 into a C plan that setns's
+/// into the namespaces of <c>joinPid</c> and execs, so no managed code runs after the fork.
+/// The pid namespace is not joined (that would need one more fork): the hook sees the
+/// container's mounts, network, ipc, uts, user and cgroup namespaces.
+/// </summary>
+public static unsafe class HookRunner
+{
+    private static readonly string[] JoinTypes = { "user", "ipc", "uts", "network", "cgroup", "mount" };
+
+    public static void RunAll(string phase, List<HookSpec>? hooks, byte[] state, int joinPid = -1)
+    {
+        if (hooks is null) return;
+        for (int i = 0; i < hooks.Count; i++) Run(phase, i, hooks[i], state, joinPid);
+    }
+
+    /// <summary>Runs every hook; failures become warnings (poststart, poststop).</summary>
+    public static void RunAllWarnOnly(string phase, List<HookSpec>? hooks, byte[] state)
+    {
+        if (hooks is null) return;
+        for (int i = 0; i < hooks.Count; i++)
+        {
+            try { Run(phase, i, hooks[i], state, -1); }
+            catch (RuntimeException e) { Logging.RuntimeLog.Warning(e.Message); }
+        }
+    }
+
+    public static void Run(string phase, int index, HookSpec hook, byte[] state, int joinPid)
+    {
+        string what = $"{phase} hook {hook.Path} (hooks.{phase}[{index}])";
+        int* stdinPipe = stackalloc int[2];
+        int* outPipe = stackalloc int[2];
+        if (Sys.Pipe2(stdinPipe, O.CLOEXEC) < 0) throw new SyscallException($"{what}: pipe", Sys.LastErrno);
+        if (Sys.Pipe2(outPipe, O.CLOEXEC) < 0) { int e = Sys.LastErrno; Sys.Close(stdinPipe[0]); Sys.Close(stdinPipe[1]); throw new SyscallException($"{what}: pipe", e); }
+        using var sync = SyncChannel.Create();
+        var joinFds = joinPid > 0 ? OpenNamespaces(joinPid, what) : new List<(string, int)>();
+        int pid;
+        try
+        {
+            ProcessPlan plan = BuildPlan(hook, joinFds, stdinPipe[0], outPipe[1], sync, what);
+            byte[] bytes = plan.Build(sync.ChildFd);
+            fixed (byte* p = bytes) pid = HelperAbi.Spawn(p, (ulong)bytes.Length, 0, -1);
+        }
+        finally
+        {
+            foreach (var (_, fd) in joinFds) Sys.Close(fd);
+            Sys.Close(stdinPipe[0]);
+            Sys.Close(outPipe[1]);
+            sync.CloseChildEnd();
+        }
+        if (pid < 0)
+        {
+            Sys.Close(stdinPipe[1]); Sys.Close(outPipe[0]);
+            throw new SyscallException($"{what}: clone3", -pid);
+        }
+
+        try
+        {
+            sync.Send(PlanMessageType.Go);
+            SyncChannel.Message? m = sync.Receive(); // EOF: execve closed the close-on-exec sync fd
+            if (m is { Type: PlanMessageType.Error } err)
+                throw new HookException($"{what}: {InitErrors.ExecError(hook.Path, err.Errno)}");
+            WriteAll(stdinPipe[1], state);
+        }
+        catch
+        {
+            Sys.Kill(pid, Signals.SIGKILL);
+            InitSpawner.Reap(pid);
+            Sys.Close(outPipe[0]);
+            throw;
+        }
+        finally
+        {
+            Sys.Close(stdinPipe[1]);
+        }
+        WaitWithTimeout(pid, outPipe[0], hook.Timeout, what);
+    }
+
+    private static ProcessPlan BuildPlan(HookSpec hook, List<(string Type, int Fd)> joinFds, int stdinRead, int outWrite, SyncChannel sync, string what)
+    {
+        var plan = new ProcessPlan();
+        plan.Syscall(Nr.close, "close the runtime's end of the sync socket", (long)sync.ParentFd);
+        plan.Op(PlanOp.SyncWait, "wait for the runtime");
+        foreach (var (type, fd) in joinFds)
+            plan.Syscall(Nr.setns, $"{what}: join the container's {type} namespace", (long)fd, (long)NamespaceKinds.CloneFlag[type]);
+        if (joinFds.Exists(j => j.Type == "mount"))
+            plan.Syscall(Nr.chdir, $"{what}: chdir to the container's root", PlanArg.Str("/"));
+        plan.Syscall(Nr.dup3, "stdin from the state pipe", (long)stdinRead, 0L, 0L);
+        plan.Syscall(Nr.dup3, "stdout to the runtime", (long)outWrite, 1L, 0L);
+        plan.Syscall(Nr.dup3, "stderr to the runtime", (long)outWrite, 2L, 0L);
+        var keep = new SortedSet<int> { sync.ChildFd };
+        int from = 3;
+        foreach (int fd in keep)
+        {
+            if (fd > from) plan.Syscall(Nr.close_range, "close inherited fds", (long)from, (long)(fd - 1), 0L);
+            from = fd + 1;
+        }
+        plan.Syscall(Nr.close_range, "close inherited fds", (long)from, unchecked((long)uint.MaxValue), 0L);
+        List<string> args = hook.Args is { Count: > 0 } a ? a : new List<string> { hook.Path };
+        List<string> env = hook.Env ?? new List<string>();
+        plan.Op(PlanOp.Lookup, $"find {what}", PlanArg.Data(PlanStructs.StringBlock(new[] { hook.Path })), 1L, PlanArg.Str(""));
+        plan.Op(PlanOp.Exec, $"exec {what}", PlanArg.Data(PlanStructs.StringBlock(args)), (long)args.Count, PlanArg.Data(PlanStructs.StringBlock(env)), (long)env.Count);
+        return plan;
+    }
+
+    /// <summary>The namespaces of <paramref name="pid"/> that differ from ours (joining our own is EINVAL for user).</summary>
+    private static List<(string Type, int Fd)> OpenNamespaces(int pid, string what)
+    {
+        var fds = new List<(string, int)>();
+        foreach (string type in JoinTypes)
+        {
+            string name = NamespaceKinds.ProcName[type];
+            string theirs = $"/proc/{pid}/ns/{name}";
+            try
+            {
+                if (new FileInfo($"/proc/self/ns/{name}").LinkTarget == new FileInfo(theirs).LinkTarget) continue;
+            }
+            catch (IOException) { continue; }
+            int fd = Sys.Open(theirs, O.RDONLY | O.CLOEXEC, 0);
+            if (fd < 0)
+            {
+                int e = Sys.LastErrno;
+                foreach (var (_, f) in fds) Sys.Close(f);
+                throw new SyscallException($"{what}: open {theirs}", e);
+            }
+            fds.Add((type, fd));
+        }
+        return fds;
+    }
+
+    private static void WriteAll(int fd, byte[] data)
+    {
+        int off = 0;
+        fixed (byte* p = data)
+        {
+            while (off < data.Length)
+            {
+                nint n = Sys.Write(fd, p + off, (nuint)(data.Length - off));
+                if (n < 0)
+                {
+                    int e = Sys.LastErrno;
+                    if (e == Errno.EINTR) continue;
+                    return; // EPIPE: the hook does not read stdin; that is its business
+                }
+                off += (int)n;
+            }
+        }
+    }
+
+    private static void WaitWithTimeout(int pid, int outFd, int? timeoutSeconds, string what)
+    {
+        Sys.FcntlInt(outFd, 4 /* F_SETFL */, O.NONBLOCK);
+        var output = new MemoryStream();
+        byte* buf = stackalloc byte[4096];
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            while (true)
+            {
+                nint n;
+                while ((n = Sys.Read(outFd, buf, 4096)) > 0)
+                    if (output.Length < 64 * 1024) output.Write(new ReadOnlySpan<byte>(buf, (int)n));
+                int status = 0;
+                int r = Sys.WaitPid(pid, &status, Wait.WNOHANG);
+                if (r == pid)
+                {
+                    string text = Encoding.UTF8.GetString(output.ToArray()).Trim();
+                    if ((status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0) return;
+                    string how = (status & 0x7f) == 0 ? $"exit status {(status >> 8) & 0xff}" : $"killed by signal {status & 0x7f}";
+                    throw new HookException($"{what} failed: {how}{(text.Length > 0 ? ": " + text : "")}");
+                }
+                if (timeoutSeconds is int t && clock.Elapsed.TotalSeconds >= t)
+                {
+                    Sys.Kill(pid, Signals.SIGKILL);
+                    InitSpawner.Reap(pid);
+                    throw new HookException($"{what} timed out after {t}s and was killed");
+                }
+                System.Threading.Thread.Sleep(2);
+            }
+        }
+        finally
+        {
+            Sys.Close(outFd);
+        }
+    }
+}
