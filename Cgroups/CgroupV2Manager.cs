@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
+using OciRuntime.Spec.Config;
 
 namespace OciRuntime.Cgroups;
 
@@ -8,7 +11,8 @@ namespace OciRuntime.Cgroups;
 /// One container's cgroup in the unified hierarchy: create it, put the init in it before the
 /// init runs anything (the shim reads /proc/&lt;pid&gt;/cgroup right after create returns), and on
 /// delete kill what is left (cgroup.kill), wait for it to empty, and remove it.
-/// Resource limits come with issue 6; this is placement and cleanup only.
+/// Resources: <see cref="Apply"/> (create) and <see cref="Update"/> turn linux.resources into
+/// file writes (<see cref="ResourceWriter"/>) and a device eBPF program (<see cref="DeviceFilter"/>).
 /// </summary>
 public sealed class CgroupV2Manager
 {
@@ -36,6 +40,94 @@ public sealed class CgroupV2Manager
         bool existed = Directory.Exists(Dir);
         Directory.CreateDirectory(Dir);
         return !existed;
+    }
+
+    /// <summary>
+    /// create: applies every resource of the config and installs the device filter (runc's
+    /// default deny plus the standard allowed devices even when linux.resources is absent).
+    /// </summary>
+    public void Apply(LinuxResources? resources) => Set(resources ?? new LinuxResources(), installDevices: true);
+
+    /// <summary>
+    /// update: writes only what <paramref name="resources"/> sets; the device filter is replaced
+    /// only if it carries a devices list.
+    /// </summary>
+    public void Update(LinuxResources resources) => Set(resources, installDevices: resources.Devices is not null);
+
+    private void Set(LinuxResources r, bool installDevices)
+    {
+        // Validate everything (values, device rules, controllers) before the first write, so a
+        // refused config changes nothing.
+        List<CgroupWrite> planned = ResourceWriter.Plan(r);
+        List<DeviceRule>? rules = installDevices ? DeviceRule.ForContainer(r.Devices) : null;
+        List<BpfInsn>? program = rules is null ? null : DeviceFilter.Compile(rules);
+        CgroupControllers.EnsureAvailable(Mount, Path, planned);
+
+        List<string> needed = ResourceWriter.Controllers(planned);
+        CgroupControllers.Enable(Mount, Path, needed);
+        if (CgroupMount.IsPureV2(Mount))
+        {
+            // Like runc on a pure v2 host: every offered controller, so stats and later updates
+            // find their files. Not on hybrid hosts, whose v2 root is shared with the host's own.
+            HashSet<string> offered = CgroupControllers.Read(System.IO.Path.Combine(Mount, "cgroup.controllers"));
+            CgroupControllers.Enable(Mount, Path, offered.Except(needed), strict: false);
+        }
+
+        bool bfq = File.Exists(System.IO.Path.Combine(Dir, "io.bfq.weight"));
+        List<CgroupWrite> writes = bfq ? ResourceWriter.Plan(r, bfqWeight: true) : planned;
+        CheckBeforeUpdate(r.Memory);
+        foreach (CgroupWrite w in writes) Write(w);
+        if (program is not null) DeviceFilterInstaller.Install(Dir, program);
+    }
+
+    /// <summary>memory.checkBeforeUpdate: refuse a limit at or below the current usage (runc's CheckMemoryUsage).</summary>
+    private void CheckBeforeUpdate(LinuxMemory? m)
+    {
+        if (m?.CheckBeforeUpdate != true || m.Limit is not long limit || limit <= 0) return;
+        ulong usage = CgroupStats.Single(System.IO.Path.Combine(Dir, "memory.current"));
+        if ((ulong)limit <= usage)
+            throw new CgroupException($"linux.resources.memory.limit: rejecting memory limit {limit} below current usage {usage} (checkBeforeUpdate is set)");
+    }
+
+    private void Write(CgroupWrite w)
+    {
+        string file = System.IO.Path.Combine(Dir, w.File);
+        if (w.Optional && !File.Exists(file)) return;
+        try
+        {
+            // Never create a file: a name the kernel does not provide is an error, not a new file.
+            using var fs = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            byte[] b = System.Text.Encoding.UTF8.GetBytes(w.Value);
+            fs.Write(b, 0, b.Length);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new CgroupException($"{w.Source}: {file} does not exist: the kernel has no such cgroup file{(w.Controller is { } c ? $" (or the {c} controller is not enabled for this cgroup)" : "")}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CgroupException($"{w.Source}: write \"{w.Value}\" to {file}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>pause: freeze every process of the container and wait until they are frozen.</summary>
+    public void Freeze() => CgroupFreezer.Freeze(Dir, TimeSpan.FromSeconds(10));
+
+    /// <summary>resume.</summary>
+    public void Thaw() => CgroupFreezer.Thaw(Dir, TimeSpan.FromSeconds(10));
+
+    /// <summary>Host pids of every process in the cgroup and its sub-cgroups.</summary>
+    public List<int> Pids() => CgroupProcs.All(Dir);
+
+    public CgroupStats Stats() => CgroupStats.Read(Dir);
+
+    /// <summary>SIGKILLs every process below the cgroup at once with cgroup.kill (Linux 5.14+); false if the kernel lacks it.</summary>
+    public static bool KillAll(string dir)
+    {
+        string kill = System.IO.Path.Combine(dir, "cgroup.kill");
+        if (!File.Exists(kill)) return false;
+        try { File.WriteAllText(kill, "1"); return true; }
+        catch (IOException) { return false; }
     }
 
     public void AddProcess(int pid) => File.WriteAllText(System.IO.Path.Combine(Dir, "cgroup.procs"), pid.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace OciRuntime.Cgroups;
+
+/// <summary>
+/// Which controllers a cgroup can use, and enabling them: a controller is usable in cgroup C only
+/// if every ancestor from the hierarchy's root down to C's parent lists it in cgroup.controllers
+/// and has it in cgroup.subtree_control. Missing ones are enabled top-down, once (a controller
+/// already in subtree_control is not written again). A controller the root does not have is
+/// unavailable: on hybrid hosts that is everything but the few bound to v2 (here only hugetlb).
+/// </summary>
+public static class CgroupControllers
+{
+    /// <summary>cgroup.controllers (or any space-separated list file) as a set; empty if unreadable.</summary>
+    public static HashSet<string> Read(string file)
+    {
+        try { return new HashSet<string>(File.ReadAllText(file).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal); }
+        catch (IOException) { return new HashSet<string>(StringComparer.Ordinal); }
+    }
+
+    /// <summary>The directories from the mount root down to the parent of <paramref name="path"/> (a path inside the hierarchy).</summary>
+    public static List<string> Ancestors(string mount, string path)
+    {
+        var dirs = new List<string> { mount.TrimEnd('/') };
+        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        string cur = mount.TrimEnd('/');
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            cur += "/" + parts[i];
+            dirs.Add(cur);
+        }
+        return dirs;
+    }
+
+    /// <summary>
+    /// Fails, naming the controller, the setting that needs it and the host's cgroup mode, if any
+    /// needed controller is not offered along the way to the cgroup.
+    /// </summary>
+    public static void EnsureAvailable(string mount, string path, IReadOnlyList<CgroupWrite> writes)
+    {
+        foreach (string dir in Ancestors(mount, path))
+        {
+            HashSet<string> have = Read(Path.Combine(dir, "cgroup.controllers"));
+            foreach (CgroupWrite w in writes)
+            {
+                if (w.Controller is not string c || have.Contains(c)) continue;
+                throw new CgroupException(Unavailable(mount, dir, c, w.Source, have));
+            }
+        }
+    }
+
+    public static string Unavailable(string mount, string dir, string controller, string source, HashSet<string> have)
+    {
+        string offered = have.Count == 0 ? "none" : string.Join(' ', have.OrderBy(x => x, StringComparer.Ordinal));
+        if (!CgroupMount.IsPureV2(mount))
+            return $"{source}: the {controller} controller is not available: this host's cgroups are hybrid (cgroup v2 at {mount} has only: {offered}; " +
+                   $"the other controllers are bound to cgroup v1, which oci-runtime does not support). Remove the setting, or boot the host with cgroup v2 only " +
+                   "(systemd.unified_cgroup_hierarchy=1, or cgroup_no_v1=all)";
+        return $"{source}: the {controller} controller is not available: this host's cgroups are unified (cgroup v2 at {mount}), but {dir} offers only: {offered}. " +
+               $"Enable it there (echo +{controller} > cgroup.subtree_control of its parent) or delegate it to this subtree";
+    }
+
+    /// <summary>
+    /// Writes "+c" into each ancestor's cgroup.subtree_control where c is not enabled yet. With
+    /// <paramref name="strict"/> false a failure is ignored (for controllers enabled only so stats
+    /// and later updates find their files, not because a setting needs them).
+    /// </summary>
+    public static void Enable(string mount, string path, IEnumerable<string> controllers, bool strict = true)
+    {
+        List<string> want = controllers.Distinct().ToList();
+        if (want.Count == 0) return;
+        foreach (string dir in Ancestors(mount, path))
+        {
+            string sc = Path.Combine(dir, "cgroup.subtree_control");
+            HashSet<string> enabled = Read(sc);
+            HashSet<string> offered = Read(Path.Combine(dir, "cgroup.controllers"));
+            foreach (string c in want)
+            {
+                if (enabled.Contains(c) || !offered.Contains(c)) continue;
+                try { File.WriteAllText(sc, "+" + c); }
+                catch (IOException) when (!strict)
+                {
+                }
+                catch (IOException e)
+                {
+                    // EBUSY: the cgroup has processes of its own ("no internal processes" rule).
+                    throw new CgroupException($"enable the {c} controller in {sc}: {e.Message}" +
+                        " (a cgroup with processes of its own cannot enable controllers for its children: use an absolute linux.cgroupsPath outside the runtime's own cgroup)", e);
+                }
+            }
+        }
+    }
+}
