@@ -40,6 +40,7 @@ public static class ContainerCreator
                 {
                     throw new RuntimeException($"config.json: linux.cgroupsPath: cannot create cgroup {cgroup!.Dir}: {e.Message}");
                 }
+                cgroup?.Apply(loaded.Config.Linux?.Resources); // a CgroupException names the setting and what to do
             }
             string fifo = store.FifoPath(id);
             if (Sys.Mkfifo(fifo, 0x192 /* 0622 */) < 0) throw new SyscallException($"mkfifo {fifo}", Sys.LastErrno);
