@@ -193,16 +193,28 @@ public class RootfsTests
     [Fact]
     public void DefaultSpecialFilesystems_ProcMqueueDevpts()
     {
-        // The runtime's own `spec` template mounts /proc, /dev (tmpfs), /dev/pts, /dev/shm, /dev/mqueue, /sys.
-        using var c = new Container("specialfs").Configure(b => b.Sh("cat /proc/self/mountinfo; echo ---; readlink /dev/ptmx; ls -l /dev/pts/ptmx"));
+        // Configured explicitly (not taken from the runtime's `spec` template): runc's usual devpts/mqueue options.
+        using var c = new Container("specialfs").Configure(b =>
+        {
+            var mounts = b.Config["mounts"]!.AsArray();
+            for (int i = mounts.Count - 1; i >= 0; i--)
+                if ((string?)mounts[i]!["destination"] is "/proc" or "/dev/pts" or "/dev/mqueue") mounts.RemoveAt(i);
+            b.AddMount("/proc", "proc", "proc", "nosuid", "noexec", "nodev");
+            b.AddMount("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
+            b.AddMount("/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
+            b.Sh("cat /proc/self/mountinfo; echo ---; readlink /dev/ptmx; ls -l /dev/pts/ptmx");
+        });
         var r = c.Run().ShouldSucceed();
         var parts = r.Stdout.Split("---\n");
         var proc = MountInfo.Require(parts[0], "/proc");
         Assert.Equal("proc", proc.FsType);
+        Assert.True(proc.HasOption("nosuid") && proc.HasOption("noexec") && proc.HasOption("nodev"), proc.ToString());
         var mq = MountInfo.Require(parts[0], "/dev/mqueue");
         Assert.Equal("mqueue", mq.FsType);
+        Assert.True(mq.HasOption("nosuid") && mq.HasOption("noexec") && mq.HasOption("nodev"), mq.ToString());
         var pts = MountInfo.Require(parts[0], "/dev/pts");
         Assert.Equal("devpts", pts.FsType);
+        Assert.True(pts.HasOption("nosuid") && pts.HasOption("noexec"), pts.ToString());
         // newinstance is implicit since Linux 4.7 (not shown); the rest is.
         foreach (var o in new[] { "gid=5", "mode=620", "ptmxmode=666" })
             Assert.True(pts.HasSuperOption(o), $"devpts: '{o}' missing in {pts}");
@@ -290,11 +302,12 @@ public class RootfsTests
             b.Linux["devices"] = new JsonArray(
                 new JsonObject { ["path"] = "/dev/fuse", ["type"] = "c", ["major"] = 10, ["minor"] = 229, ["fileMode"] = 384 /* 0600 */, ["uid"] = 1000, ["gid"] = 1000 },
                 new JsonObject { ["path"] = "/dev/sub/dir/mynull", ["type"] = "c", ["major"] = 1, ["minor"] = 3, ["fileMode"] = 416 /* 0640 */, ["uid"] = 0, ["gid"] = 0 },
+                new JsonObject { ["path"] = "/dev/myblk", ["type"] = "b", ["major"] = 7, ["minor"] = 200, ["fileMode"] = 432 /* 0660 */, ["uid"] = 0, ["gid"] = 6 },
                 new JsonObject { ["path"] = "/dev/myfifo", ["type"] = "p", ["fileMode"] = 420 /* 0644 */ });
-            b.Sh("stat -c '%F %t:%T %a %u %g' /dev/fuse /dev/sub/dir/mynull; stat -c '%F %a' /dev/myfifo");
+            b.Sh("stat -c '%F %t:%T %a %u %g' /dev/fuse /dev/sub/dir/mynull /dev/myblk; stat -c '%F %a' /dev/myfifo");
         });
         var r = c.Run().ShouldSucceed();
-        Assert.Equal(["character special file a:e5 600 1000 1000", "character special file 1:3 640 0 0", "fifo 644"], Lines(r.Stdout));
+        Assert.Equal(["character special file a:e5 600 1000 1000", "character special file 1:3 640 0 0", "block special file 7:c8 660 0 6", "fifo 644"], Lines(r.Stdout));
     }
 
     [Fact]
