@@ -15,7 +15,7 @@ public static class Program
     {
         new CreateCommand(), new StartCommand(), new RunCommand(), new KillCommand(), new DeleteCommand(),
         new StateCommand(), new ListCommand(), new SpecCommand(), new FeaturesCommand(),
-        new NotImplementedCommand("exec", "execute new process inside the container"),
+        new ExecCommand(),
         new PauseCommand(),
         new ResumeCommand(),
         new UpdateCommand(),

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
 using OciRuntime.Cli;
 using OciRuntime.Container;
 using OciRuntime.Errors;
@@ -12,7 +11,7 @@ namespace OciRuntime.Commands;
 /// `run`: create + start, then (unless --detach) wait for the init, forward signals to it,
 /// delete the container and exit with its status (128+N when killed by signal N).
 /// </summary>
-public sealed unsafe class RunCommand : ICommand
+public sealed class RunCommand : ICommand
 {
     public string Name => "run";
     public string Usage => "run [command options] <container-id>";
@@ -45,45 +44,9 @@ public sealed unsafe class RunCommand : ICommand
         }
         if (detach) return 0;
 
-        int pid = r.Pid;
-        var registrations = new List<PosixSignalRegistration>();
-        foreach (PosixSignal s in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
-        {
-            registrations.Add(PosixSignalRegistration.Create(s, ctx =>
-            {
-                ctx.Cancel = true;
-                Sys.Kill(pid, ctx.Signal switch
-                {
-                    PosixSignal.SIGINT => Signals.SIGINT,
-                    PosixSignal.SIGTERM => Signals.SIGTERM,
-                    PosixSignal.SIGHUP => Signals.SIGHUP,
-                    _ => Signals.SIGQUIT,
-                });
-            }));
-        }
-
-        int status = WaitFor(pid);
-        foreach (var reg in registrations) reg.Dispose();
+        int code = ForegroundWaiter.WaitAndForward(r.Pid);
         if (!args.Has("keep")) TryDelete(store, id);
-        if ((status & 0x7f) == 0) return (status >> 8) & 0xff;
-        return 128 + (status & 0x7f);
-    }
-
-    /// <summary>Reaps children until the init itself exits (orphans re-parented to us are reaped too).</summary>
-    private static int WaitFor(int pid)
-    {
-        while (true)
-        {
-            int status = 0;
-            int r = Sys.WaitPid(-1, &status, 0);
-            if (r == pid) return status;
-            if (r < 0)
-            {
-                int e = Sys.LastErrno;
-                if (e == Errno.EINTR) continue;
-                throw new SyscallException("wait for the container init", e);
-            }
-        }
+        return code;
     }
 
     private static void TryDelete(StateStore store, string id)

@@ -77,7 +77,7 @@ public static class ContainerCreator
                 NoNewKeyring = opts.NoNewKeyring,
             };
             InitPlan plan = InitPlanBuilder.Build(req);
-            InitSpawner.Spawned spawned = InitSpawner.Spawn(req, plan, sync, cgroup is null ? null : cgroup.AddProcess,
+            ProcessSpawner.Spawned spawned = InitSpawner.Spawn(req, plan, sync, cgroup is null ? null : cgroup.AddProcess,
                 pid => { hooksStarted = true; RunCreateHooks(loaded, id, pid); });
 
             var record = new ContainerRecord

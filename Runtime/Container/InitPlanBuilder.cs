@@ -52,7 +52,9 @@ public static class InitPlanBuilder
             plan.Syscall(Nr.chdir, $"chdir to {p.Cwd} (process.cwd)", PlanArg.Str(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd))
                 .WithHint("process.cwd must be a directory inside the container");
             IdentityPlanner.EmitRlimits(plan, p.Rlimits);
-            EmitCloseFds(plan, req);
+            // Only 0-2, --preserve-fds and LISTEN_FDS reach the container; the sync socket and
+            // exec.fifo stay until they are used.
+            FdCloser.Emit(plan, 3 + Math.Max(0, req.PreserveFds), req.ChildSyncFd, req.ExecFifoFd);
             // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
             // capabilities are dropped. With it, load it as late as possible (runc's order).
             Seccomp.SeccompProgram? filter = SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot);
@@ -111,24 +113,6 @@ public static class InitPlanBuilder
             plan.Syscall(Nr.write, $"write \"{kv.Value}\" to {path} (linux.sysctl[\"{kv.Key}\"])", PlanArg.Slot(slot), PlanArg.Data(value), (long)value.Length);
             plan.Syscall(Nr.close, "close a sysctl file", PlanArg.Slot(slot));
         }
-    }
-
-    /// <summary>
-    /// Only 0-2, --preserve-fds (and LISTEN_FDS) reach the container (containerd leaks its ttrpc
-    /// socket as fd 3 into create). The sync socket and exec.fifo stay until they are used.
-    /// </summary>
-    private static void EmitCloseFds(ProcessPlan plan, InitRequest req)
-    {
-        int firstFree = 3 + Math.Max(0, req.PreserveFds);
-        var keep = new SortedSet<int> { req.ChildSyncFd, req.ExecFifoFd };
-        int from = firstFree;
-        foreach (int fd in keep)
-        {
-            if (fd < firstFree) continue;
-            if (fd > from) plan.Syscall(Nr.close_range, $"close inherited fds {from}-{fd - 1}", (long)from, (long)(fd - 1), 0L);
-            from = fd + 1;
-        }
-        plan.Syscall(Nr.close_range, $"close inherited fds from {from}", (long)from, unchecked((long)uint.MaxValue), 0L);
     }
 
     private static void EmitExecHandshake(ProcessPlan plan, InitRequest req, ProcessSpec p)

@@ -48,46 +48,25 @@ public static unsafe class HookRunner
         if (Sys.Pipe2(stdinPipe, O.CLOEXEC) < 0) throw new SyscallException($"{what}: pipe", Sys.LastErrno);
         if (Sys.Pipe2(outPipe, O.CLOEXEC) < 0) { int e = Sys.LastErrno; Sys.Close(stdinPipe[0]); Sys.Close(stdinPipe[1]); throw new SyscallException($"{what}: pipe", e); }
         using var sync = SyncChannel.Create();
-        var joinFds = joinPid > 0 ? OpenNamespaces(joinPid, what) : new List<(string, int)>();
+        var joinFds = joinPid > 0 ? NamespaceJoiner.OpenDiffering(joinPid, JoinTypes, what) : new List<(string, int)>();
         int pid;
         try
         {
             ProcessPlan plan = BuildPlan(hook, joinFds, stdinPipe[0], outPipe[1], sync, what);
-            byte[] bytes = plan.Build(sync.ChildFd);
-            fixed (byte* p = bytes) pid = HelperAbi.Spawn(p, (ulong)bytes.Length, 0, -1);
-        }
-        finally
-        {
-            foreach (var (_, fd) in joinFds) Sys.Close(fd);
-            Sys.Close(stdinPipe[0]);
-            Sys.Close(outPipe[1]);
-            sync.CloseChildEnd();
-        }
-        if (pid < 0)
-        {
-            Sys.Close(stdinPipe[1]); Sys.Close(outPipe[0]);
-            throw new SyscallException($"{what}: clone3", -pid);
-        }
-
-        try
-        {
-            sync.Send(PlanMessageType.Go);
-            SyncChannel.Message? m = sync.Receive(); // EOF: execve closed the close-on-exec sync fd
-            if (m is { Type: PlanMessageType.Error } err)
-                throw new HookException($"{what}: {InitErrors.ExecError(hook.Path, err.Errno)}");
-            WriteAll(stdinPipe[1], state);
+            // The parent closes the pipe ends the child uses once the child has them (spawn returns).
+            var parentFds = new List<int> { stdinPipe[0], outPipe[1] };
+            foreach (var (_, fd) in joinFds) parentFds.Add(fd);
+            pid = ProcessSpawner.Spawn(plan, 0, sync.ChildFd, sync, parentFds,
+                new SpawnHandlers { EofMeansExec = true, What = what, Process = new ProcessSpec { Args = new List<string> { hook.Path } } }).Pid;
         }
         catch
         {
-            Sys.Kill(pid, Signals.SIGKILL);
-            InitSpawner.Reap(pid);
+            Sys.Close(stdinPipe[1]);
             Sys.Close(outPipe[0]);
             throw;
         }
-        finally
-        {
-            Sys.Close(stdinPipe[1]);
-        }
+        WriteAll(stdinPipe[1], state);
+        Sys.Close(stdinPipe[1]);
         WaitWithTimeout(pid, outPipe[0], hook.Timeout, what);
     }
 
@@ -96,51 +75,16 @@ public static unsafe class HookRunner
         var plan = new ProcessPlan();
         plan.Syscall(Nr.close, "close the runtime's end of the sync socket", (long)sync.ParentFd);
         plan.Op(PlanOp.SyncWait, "wait for the runtime");
-        foreach (var (type, fd) in joinFds)
-            plan.Syscall(Nr.setns, $"{what}: join the container's {type} namespace", (long)fd, (long)NamespaceKinds.CloneFlag[type]);
-        if (joinFds.Exists(j => j.Type == "mount"))
-            plan.Syscall(Nr.chdir, $"{what}: chdir to the container's root", PlanArg.Str("/"));
+        NamespaceJoiner.Emit(plan, joinFds, what);
         plan.Syscall(Nr.dup3, "stdin from the state pipe", (long)stdinRead, 0L, 0L);
         plan.Syscall(Nr.dup3, "stdout to the runtime", (long)outWrite, 1L, 0L);
         plan.Syscall(Nr.dup3, "stderr to the runtime", (long)outWrite, 2L, 0L);
-        var keep = new SortedSet<int> { sync.ChildFd };
-        int from = 3;
-        foreach (int fd in keep)
-        {
-            if (fd > from) plan.Syscall(Nr.close_range, "close inherited fds", (long)from, (long)(fd - 1), 0L);
-            from = fd + 1;
-        }
-        plan.Syscall(Nr.close_range, "close inherited fds", (long)from, unchecked((long)uint.MaxValue), 0L);
+        Process.FdCloser.Emit(plan, 3, sync.ChildFd);
         List<string> args = hook.Args is { Count: > 0 } a ? a : new List<string> { hook.Path };
         List<string> env = hook.Env ?? new List<string>();
         plan.Op(PlanOp.Lookup, $"find {what}", PlanArg.Data(PlanStructs.StringBlock(new[] { hook.Path })), 1L, PlanArg.Str(""));
         plan.Op(PlanOp.Exec, $"exec {what}", PlanArg.Data(PlanStructs.StringBlock(args)), (long)args.Count, PlanArg.Data(PlanStructs.StringBlock(env)), (long)env.Count);
         return plan;
-    }
-
-    /// <summary>The namespaces of <paramref name="pid"/> that differ from ours (joining our own is EINVAL for user).</summary>
-    private static List<(string Type, int Fd)> OpenNamespaces(int pid, string what)
-    {
-        var fds = new List<(string, int)>();
-        foreach (string type in JoinTypes)
-        {
-            string name = NamespaceKinds.ProcName[type];
-            string theirs = $"/proc/{pid}/ns/{name}";
-            try
-            {
-                if (new FileInfo($"/proc/self/ns/{name}").LinkTarget == new FileInfo(theirs).LinkTarget) continue;
-            }
-            catch (IOException) { continue; }
-            int fd = Sys.Open(theirs, O.RDONLY | O.CLOEXEC, 0);
-            if (fd < 0)
-            {
-                int e = Sys.LastErrno;
-                foreach (var (_, f) in fds) Sys.Close(f);
-                throw new SyscallException($"{what}: open {theirs}", e);
-            }
-            fds.Add((type, fd));
-        }
-        return fds;
     }
 
     private static void WriteAll(int fd, byte[] data)
@@ -187,7 +131,7 @@ public static unsafe class HookRunner
                 if (timeoutSeconds is int t && clock.Elapsed.TotalSeconds >= t)
                 {
                     Sys.Kill(pid, Signals.SIGKILL);
-                    InitSpawner.Reap(pid);
+                    ProcessSpawner.Reap(pid);
                     throw new HookException($"{what} timed out after {t}s and was killed");
                 }
                 System.Threading.Thread.Sleep(2);

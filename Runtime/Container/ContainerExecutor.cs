@@ -1,0 +1,83 @@
+using System;
+using System.IO;
+using OciRuntime.Errors;
+using OciRuntime.Native.Interop;
+using OciRuntime.Spec.Config;
+using OciRuntime.Spec.Loading;
+using OciRuntime.State;
+
+namespace OciRuntime.Container;
+
+/// <summary>
+/// `exec`: start another process in a running container, in its namespaces and cgroup, with the
+/// container's seccomp filter. Failures exit 255, as runc's do (containerd and podman read it).
+/// </summary>
+public static class ContainerExecutor
+{
+    public const int FailureExitCode = 255;
+
+    public static int Exec(StateStore store, string id, ProcessSpec process, ExecOptions o)
+    {
+        ContainerRecord r = store.Load(id);
+        ContainerStatus status = ContainerStatusReader.Read(store, r);
+        if (status == ContainerStatus.Stopped) throw new RuntimeException("cannot exec in a stopped container", FailureExitCode);
+        if (status == ContainerStatus.Paused && !o.IgnorePaused)
+            throw new RuntimeException("cannot exec in a paused container (use --ignore-paused)", FailureExitCode);
+
+        LinuxSeccomp? seccomp = LoadSeccomp(r);
+        int consoleFd = -1;
+        try
+        {
+            if (o.ConsoleSocket is { } cs)
+            {
+                if (process.Terminal != true) throw new RuntimeException("--console-socket given but the process has no terminal", FailureExitCode);
+                consoleFd = UnixSocket.Connect(cs);
+                if (consoleFd < 0) throw new SyscallException($"connect to --console-socket {cs}", -consoleFd);
+            }
+            else if (process.Terminal == true)
+            {
+                throw new RuntimeException("a terminal needs --console-socket (the runtime does not proxy a tty)", FailureExitCode);
+            }
+            // A pid namespace join forks: the process is then our grandchild, so become its reaper.
+            if (!o.Detach) Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+            using var sync = SyncChannel.Create();
+            var built = ExecPlanBuilder.Build(r.Pid, process, seccomp, store.Root, sync, consoleFd, o.PreserveFds);
+            var handlers = new SpawnHandlers
+            {
+                BeforeGo = pid => JoinCgroup(r, pid),
+                EofMeansExec = true,
+                Process = process,
+                What = "exec process",
+            };
+            int pid = ProcessSpawner.Spawn(built.Plan, 0, sync.ChildFd, sync, built.ParentFds, handlers).Pid;
+            if (o.PidFile is { } pf) PidFile.Write(pf, pid);
+            return o.Detach ? 0 : ForegroundWaiter.WaitAndForward(pid);
+        }
+        catch (RuntimeException e) when (e.ExitCode != FailureExitCode)
+        {
+            throw new RuntimeException(e.Message, e, FailureExitCode);
+        }
+        finally
+        {
+            if (consoleFd >= 0) Sys.Close(consoleFd);
+        }
+    }
+
+    private static void JoinCgroup(ContainerRecord r, int pid)
+    {
+        if (r.CgroupPath is not { } dir || !Directory.Exists(dir)) return;
+        try { File.WriteAllText(Path.Combine(dir, "cgroup.procs"), pid.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+        catch (IOException e) { throw new RuntimeException($"join the container's cgroup {dir}: {e.Message}"); }
+    }
+
+    /// <summary>The container's filter applies to exec'd processes too (runc's behaviour).</summary>
+    private static LinuxSeccomp? LoadSeccomp(ContainerRecord r)
+    {
+        try { return ConfigLoader.Parse(File.ReadAllText(Path.Combine(r.Bundle, "config.json"))).Linux?.Seccomp; }
+        catch (Exception e) when (e is IOException or Spec.Validation.SpecException)
+        {
+            throw new RuntimeException($"exec: cannot read the container's config.json in {r.Bundle}: {e.Message}", FailureExitCode);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using OciRuntime.Errors;
+using OciRuntime.Native.Interop;
+using OciRuntime.Native.Plan;
+using OciRuntime.Spec.Config;
+
+namespace OciRuntime.Container;
+
+/// <summary>What the parent does at each sync-channel message of a spawned plan.</summary>
+public sealed class SpawnHandlers
+{
+    /// <summary>Before the first GO: uid/gid maps, oom_score_adj, cgroup placement (pid = the direct child).</summary>
+    public Action<int>? BeforeGo { get; init; }
+    /// <summary>The child unshared a user namespace and waits for its maps.</summary>
+    public Action<int>? OnMaps { get; init; }
+    /// <summary>The child waits with its rootfs mounted for the create hooks.</summary>
+    public Action<int>? OnHooks { get; init; }
+    /// <summary>The child sent an fd (the seccomp listener): (pid, fd); the spawner closes the fd.</summary>
+    public Action<int, int>? OnFd { get; init; }
+    /// <summary>exec: the channel closing (close-on-exec) means execve succeeded; init: it means the child died.</summary>
+    public bool EofMeansExec { get; init; }
+    public ProcessSpec? Process { get; init; }
+    public string What { get; init; } = "container init";
+}
+
+/// <summary>
+/// The parent's half of starting a plan: clone3 through the C helper, feed the child what only
+/// the parent can do, and wait until it reports ready (or execs) or names its failing step.
+/// On failure every process it made is killed and reaped.
+/// </summary>
+public static unsafe class ProcessSpawner
+{
+    public readonly record struct Spawned(int Pid, int DirectChild);
+
+    public static Spawned Spawn(ProcessPlan plan, ulong cloneFlags, int childSyncFd, SyncChannel sync, IEnumerable<int> parentFdsForChild, SpawnHandlers h)
+    {
+        byte[] bytes = plan.Build(childSyncFd);
+        int pid;
+        fixed (byte* p = bytes)
+            pid = HelperAbi.Spawn(p, (ulong)bytes.Length, cloneFlags, -1);
+        sync.CloseChildEnd();
+        foreach (int fd in parentFdsForChild) Sys.Close(fd);
+        if (pid < 0)
+            throw new SyscallException($"clone3 of the {h.What} (namespace flags 0x{cloneFlags:x})", -pid);
+
+        int direct = pid, final = pid;
+        try
+        {
+            h.BeforeGo?.Invoke(pid);
+            sync.Send(PlanMessageType.Go);
+            while (true)
+            {
+                SyncChannel.Message? m = sync.Receive();
+                if (m is null)
+                {
+                    if (h.EofMeansExec) return new Spawned(final, direct);
+                    throw new RuntimeException($"{h.What} exited before it was ready ({DescribeExit(direct)})");
+                }
+                var msg = m.Value;
+                switch (msg.Type)
+                {
+                    case PlanMessageType.Maps:
+                        h.OnMaps?.Invoke(final);
+                        sync.Send(PlanMessageType.Go);
+                        break;
+                    case PlanMessageType.Pid:
+                        final = msg.Pid;
+                        Reap(direct);
+                        break;
+                    case PlanMessageType.Hooks:
+                        h.OnHooks?.Invoke(final);
+                        sync.Send(PlanMessageType.Go);
+                        break;
+                    case PlanMessageType.Fd:
+                        try { h.OnFd?.Invoke(final, msg.Fd); }
+                        finally { if (msg.Fd >= 0) Sys.Close(msg.Fd); }
+                        break;
+                    case PlanMessageType.Error:
+                        throw new RuntimeException(InitErrors.Describe(plan, h.Process, msg.Step, msg.Errno));
+                    case PlanMessageType.Ready:
+                        return new Spawned(final, direct);
+                    default:
+                        throw new RuntimeException($"{h.What} sync channel: unexpected message {msg.Type}");
+                }
+            }
+        }
+        catch
+        {
+            Sys.Kill(final, Signals.SIGKILL);
+            if (direct != final) Sys.Kill(direct, Signals.SIGKILL);
+            Reap(direct);
+            throw;
+        }
+    }
+
+    public static int Reap(int pid)
+    {
+        int status = 0;
+        int r;
+        do r = Sys.WaitPid(pid, &status, 0); while (r < 0 && Sys.LastErrno == Errno.EINTR);
+        return r < 0 ? -1 : status;
+    }
+
+    private static string DescribeExit(int pid)
+    {
+        int status = Reap(pid);
+        if (status < 0) return "status unknown";
+        if ((status & 0x7f) == 0) return $"exit status {(status >> 8) & 0xff}";
+        return $"killed by signal {status & 0x7f}";
+    }
+}
