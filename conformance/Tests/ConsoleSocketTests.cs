@@ -9,7 +9,7 @@ namespace OciRuntime.Conformance.Tests;
 /// </summary>
 public class ConsoleSocketTests
 {
-    static string ReadPty(int master, string until, TimeSpan timeout)
+    internal static string ReadPty(int master, string until, TimeSpan timeout)
     {
         var sb = new StringBuilder();
         var deadline = DateTime.UtcNow + timeout;
