@@ -41,6 +41,12 @@ bench: $(BIN)
 demo: $(BIN)
 	scripts/demo.sh
 
+# Real clients (containerd/ctr, podman+conmon, dockerd) driving runc, then bin/oci-runtime (as root;
+# packages in conformance/clients/packages.txt). Last line "N passed, N failed, N skipped".
+.PHONY: clients
+clients: $(BIN)
+	conformance/clients/run-all.sh runc $(abspath $(BIN))
+
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/oci-runtime
 

@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# podman.sh — podman 4.3 + conmon 2.1 against a runtime binary.
+#
+#   OCI_RUNTIME=runc conformance/clients/podman.sh
+#   OCI_RUNTIME=$PWD/bin/oci-runtime conformance/clients/podman.sh
+#
+# Private containers.conf, storage.conf and registries.conf (CONTAINERS_CONF,
+# CONTAINERS_STORAGE_CONF, CONTAINERS_REGISTRIES_CONF) with storage, run and tmp dirs under a temp
+# dir; `--runtime RUNTIME` on every command; `--cgroup-parent /occp<pid>` on every container (a
+# top-level cgroup of our own, removed at the end). The image is built locally and `podman load`ed.
+# (podman load still writes its blob-info cache under /var/lib/containers/cache.)
+SUITE=podman
+source "$(dirname "$0")/lib.sh"
+suite_init
+resolve_runtime || { not_ok "podman: runtime" "OCI_RUNTIME ${OCI_RUNTIME:-} not usable"; finish; }
+need podman conmon umoci skopeo script
+log "runtime: $RUNTIME_ARG ($RUNTIME_BIN), $(podman --version), $(conmon --version 2>/dev/null | head -1)"
+
+W=$WORK
+CG=occp$$
+IMG=localhost/busybox:latest
+mkdir -p "$W/storage" "$W/run" "$W/tmp" "$W/volumes"
+
+cat >"$W/containers.conf" <<EOF
+[containers]
+netns = "none"
+cgroupns = "private"
+log_driver = "k8s-file"
+# root here lacks CAP_SYS_RESOURCE and the hard limits are nofile 20000, nproc ~96k: podman's
+# defaults (1048576) cannot be granted by any runtime, so ask for what the host allows.
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+# podman's default pids limit (2048) needs the pids controller where the runtime puts its limits:
+# on this hybrid host that is cgroup v1 for runc, but the cgroup2 hierarchy has only hugetlb. 0 = none.
+pids_limit = 0
+
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$W/events.log"
+tmp_dir = "$W/tmp"
+volume_path = "$W/volumes"
+num_locks = 256
+runtime = "runc"
+# conmon passes --log-format=json --log FILE only to runtimes listed here (by basename)
+runtime_supports_json = ["runc", "crun", "oci-runtime", "$RUNTIME_NAME"]
+
+[engine.runtimes]
+runc = ["/usr/sbin/runc", "/usr/bin/runc"]
+oci-runtime = ["/usr/local/sbin/oci-runtime"]
+EOF
+cat >"$W/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+graphroot = "$W/storage"
+runroot = "$W/run"
+EOF
+cat >"$W/registries.conf" <<EOF
+unqualified-search-registries = []
+EOF
+export CONTAINERS_CONF=$W/containers.conf CONTAINERS_STORAGE_CONF=$W/storage.conf CONTAINERS_REGISTRIES_CONF=$W/registries.conf
+unset XDG_RUNTIME_DIR XDG_CONFIG_HOME
+P=(podman --runtime "$RUNTIME_ARG")
+RUN=(--cgroup-parent "/$CG")
+
+teardown_podman() {
+  timeout 30 "${P[@]}" rm -af -t 0 >/dev/null 2>&1
+  timeout 20 "${P[@]}" rmi -af >/dev/null 2>&1
+  kill_matching "$W/" KILL        # conmon and anything else still holding our dirs
+  remove_cgroup "$CG"
+}
+defer teardown_podman
+
+# --- image ----------------------------------------------------------------------------------------
+begin "podman load of the locally built busybox (docker-archive)"
+run -- "$CLIENTS_DIR/build-image.sh" "$W/image"
+want_rc 0
+[ "$RC" = 0 ] && { run -- "${P[@]}" load -q -i "$W/image/busybox-docker.tar"; want_rc 0; }
+run -- "${P[@]}" images --format '{{.Repository}}:{{.Tag}}'
+want_out_has "$IMG"
+end
+[ -n "$_REASON" ] && finish
+
+cstate() { timeout 10 "${P[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
+cpid() { timeout 10 "${P[@]}" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null; }
+cexit() { timeout 10 "${P[@]}" inspect -f '{{.State.ExitCode}}' "$1" 2>/dev/null; }
+state_is() { [ "$(cstate "$1")" = "$2" ]; }
+rmf() { timeout 20 "${P[@]}" rm -f -t 0 "$@" >/dev/null 2>&1; true; }
+name() { echo "p$1-$$"; }
+
+# --- run --rm ------------------------------------------------------------------------------------
+begin "run --rm: stdout and exit status 0"
+run -- "${P[@]}" run --rm "${RUN[@]}" "$IMG" sh -c 'echo hello; echo world'
+want_rc 0
+want_out $'hello\nworld'
+end
+
+begin "run --rm: exit status 7"
+run -- "${P[@]}" run --rm "${RUN[@]}" "$IMG" sh -c 'echo to-stderr >&2; exit 7'
+want_rc 7
+want_err_has to-stderr
+end
+
+begin "run --rm -i: stdin, EOF closes it"
+run -i $'line one\nline two\n' -- "${P[@]}" run --rm -i "${RUN[@]}" "$IMG" sh -c 'cat; echo eof'
+want_rc 0
+want_out $'line one\nline two\neof'
+end
+
+begin "run --rm -t: a terminal"
+run_tty "${P[@]}" run --rm -t "${RUN[@]}" "$IMG" sh -c 'test -t 0 && test -t 1 && tty && exit 3'
+want_rc 3
+want_out_re '/dev/pts/[0-9]+'
+end
+
+begin "run --rm of a missing executable: exit status 127"
+run -- "${P[@]}" run --rm "${RUN[@]}" "$IMG" /no/such/binary
+want_rc 127
+want_err_has "/no/such/binary"
+end
+
+begin "run --rm of a non-executable file: exit status 126"
+run -- "${P[@]}" run --rm "${RUN[@]}" "$IMG" /etc/passwd
+want_rc 126
+want_err_has "permission denied"
+end
+
+# --- detached: exec, pause/unpause, update --------------------------------------------------------
+D=$(name d)
+begin "run -d: running"
+run -- "${P[@]}" run -d --name "$D" "${RUN[@]}" "$IMG" \
+  sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done'
+want_rc 0
+want 'wait_for 10 state_is "$D" running' "state '$(cstate "$D")', want running"
+DPID=$(cpid "$D")
+want '[ -n "$DPID" ] && [ "$DPID" != 0 ] && wait_for 5 test -s /proc/$DPID/root/tmp/count' "the container loop does not run (pid '$DPID')"
+end
+DPID=$(cpid "$D")
+log "the container's cgroups: $(tr '\n' ' ' 2>/dev/null </proc/$DPID/cgroup)"
+
+begin "exec: output and exit status"
+run -- "${P[@]}" exec "$D" sh -c 'echo exec-out; echo exec-err >&2; exit 5'
+want_rc 5
+want_out exec-out
+want_err_has exec-err
+end
+
+begin "exec -i: stdin, EOF closes it"
+run -i $'abc\ndef\n' -- "${P[@]}" exec -i "$D" sh -c 'cat; echo eof'
+want_rc 0
+want_out $'abc\ndef\neof'
+end
+
+begin "exec -t: a terminal"
+run_tty "${P[@]}" exec -t "$D" sh -c 'test -t 0 && tty && exit 4'
+want_rc 4
+want_out_re '/dev/pts/[0-9]+'
+end
+
+begin "exec joins the container (pid namespace, root)"
+run -- "${P[@]}" exec "$D" sh -c 'cat /proc/1/cmdline | tr "\0" " "; test -f /tmp/count && echo has-count'
+want_rc 0
+want_out_has "while :"
+want_out_has has-count
+end
+
+begin "exec of a missing executable: exit status 127"
+run -- "${P[@]}" exec "$D" /no/such/exec
+want_rc 127
+end
+
+begin "pause: paused, the container stops running"
+run -- "${P[@]}" pause "$D"
+want_rc 0
+want 'state_is "$D" paused' "state '$(cstate "$D")', want paused"
+c1=$(cat /proc/$DPID/root/tmp/count 2>/dev/null); sleep 0.5; c2=$(cat /proc/$DPID/root/tmp/count 2>/dev/null)
+want '[ -n "$c1" ] && [ "$c1" = "$c2" ]' "counter moved while paused ($c1 -> $c2)"
+end
+
+begin "unpause: running again"
+run -- "${P[@]}" unpause "$D"
+want_rc 0
+want 'state_is "$D" running' "state '$(cstate "$D")', want running"
+c1=$(cat /proc/$DPID/root/tmp/count 2>/dev/null)
+moved() { [ "$(cat /proc/$DPID/root/tmp/count 2>/dev/null)" != "$c1" ]; }
+want 'wait_for 3 moved' "counter does not move after unpause (stays $c1)"
+end
+
+# mem_limit PID: the memory limit of PID's cgroup, v1 (memory.limit_in_bytes) or v2 (memory.max)
+mem_limit() {
+  local p v1 v2
+  v1=$(awk -F: '$2 == "memory" { print $3 }' /proc/$1/cgroup 2>/dev/null)
+  v2=$(awk -F: '$1 == "0" { print $3 }' /proc/$1/cgroup 2>/dev/null)
+  if [ -n "$v1" ] && [ -f "/sys/fs/cgroup/memory$v1/memory.limit_in_bytes" ] && [[ $v1 == *"$CG"* ]]; then
+    cat "/sys/fs/cgroup/memory$v1/memory.limit_in_bytes"
+  else
+    for p in /sys/fs/cgroup/unified$v2 /sys/fs/cgroup$v2; do
+      [ -f "$p/memory.max" ] && { cat "$p/memory.max"; return; }
+    done
+    echo "none (v1 memory cgroup '$v1', v2 '$v2' has no memory.max)"
+  fi
+}
+
+begin "update --memory: the limit reaches the container's cgroup"
+run -- "${P[@]}" update --memory 64m --memory-swap 128m "$D"
+want_rc 0
+lim=$(mem_limit "$DPID")
+want '[ "$lim" = 67108864 ]' "memory limit after update: $lim, want 67108864"
+end
+
+begin "restart: a new init, running"
+run -- "${P[@]}" restart -t 1 "$D"
+want_rc 0
+want 'wait_for 10 state_is "$D" running' "state '$(cstate "$D")', want running"
+NPID=$(cpid "$D")
+want '[ -n "$NPID" ] && [ "$NPID" != 0 ] && [ "$NPID" != "$DPID" ]' "pid after restart '$NPID' (was $DPID)"
+want 'wait_for 5 test -s /proc/$NPID/root/tmp/count' "the restarted container does not run"
+end
+
+begin "rm -f of a running container"
+run -- "${P[@]}" rm -f -t 0 "$D"
+want_rc 0
+run -- "${P[@]}" ps -a -q --filter "name=$D"
+want_out ""
+want '[ -z "$NPID" ] || [ "$NPID" = 0 ] || wait_for 5 gone "$NPID"' "init $NPID still alive"
+end
+rmf "$D"
+
+# --- stop, kill ----------------------------------------------------------------------------------
+S=$(name stopterm)
+begin "stop: SIGTERM, the container's handler decides the exit status"
+run -- "${P[@]}" run -d --name "$S" "${RUN[@]}" "$IMG" sh -c 'trap "exit 42" TERM; while :; do sleep 0.1; done'
+want_rc 0
+want 'wait_for 10 state_is "$S" running' "not running"
+sleep 0.3
+t0=$SECONDS
+run -- "${P[@]}" stop -t 20 "$S"
+want_rc 0
+want '[ $((SECONDS - t0)) -lt 10 ]' "stop took $((SECONDS - t0)) s: SIGTERM was not delivered"
+want 'state_is "$S" exited' "state '$(cstate "$S")', want exited"
+want '[ "$(cexit "$S")" = 42 ]' "exit code $(cexit "$S"), want 42"
+end
+rmf "$S"
+
+S=$(name stopkill)
+begin "stop: SIGTERM ignored, then SIGKILL after the timeout (exit 137)"
+run -- "${P[@]}" run -d --name "$S" "${RUN[@]}" "$IMG" sleep 1000
+want_rc 0
+want 'wait_for 10 state_is "$S" running' "not running"
+t0=$SECONDS
+run -- "${P[@]}" stop -t 2 "$S"
+want_rc 0
+want '[ $((SECONDS - t0)) -ge 1 ]' "stop returned before its 2 s timeout"
+want 'state_is "$S" exited' "state '$(cstate "$S")', want exited"
+want '[ "$(cexit "$S")" = 137 ]' "exit code $(cexit "$S"), want 137"
+end
+rmf "$S"
+
+S=$(name kill)
+begin "kill -s USR1 reaches the container"
+run -- "${P[@]}" run -d --name "$S" "${RUN[@]}" "$IMG" sh -c 'trap "exit 10" USR1; while :; do sleep 0.1; done'
+want_rc 0
+want 'wait_for 10 state_is "$S" running' "not running"
+sleep 0.3
+run -- "${P[@]}" kill -s USR1 "$S"
+want_rc 0
+want 'wait_for 10 state_is "$S" exited' "state '$(cstate "$S")', want exited"
+want '[ "$(cexit "$S")" = 10 ]' "exit code $(cexit "$S"), want 10"
+end
+rmf "$S"
+
+# --- nothing left --------------------------------------------------------------------------------
+begin "nothing left: no containers, no container cgroups"
+run -- "${P[@]}" ps -a -q
+want_out ""
+cgs=$(for h in /sys/fs/cgroup/*/; do [ -d "$h$CG" ] && find "$h$CG" -mindepth 1 -type d -name 'libpod-*'; done 2>/dev/null | tr '\n' ' ')
+want '[ -z "$cgs" ]' "container cgroups left: $(_short "$cgs")"
+end
+
+finish
