@@ -113,6 +113,17 @@ EOF
     "$script"
   median[run-$name]=$(jq '.results[0].median * 1000' "$out/run-$name.json")
   median[lifecycle-$name]=$(jq '.results[0].median * 1000' "$out/lifecycle-$name.json")
+
+  # exec latency (Kubernetes exec probes): /bin/true in an already running container.
+  local xbundle=$work/bundle-exec-$name xid=bench-exec-$name-$$
+  mkdir -p "$xbundle"
+  jq '.process.args = ["sleep", "1000"]' "$bundle/config.json" > "$xbundle/config.json"
+  "$rt" --root "$root" run -d --bundle "$xbundle" $xid </dev/null >/dev/null 2>&1 || { echo "  $name: cannot start the exec target"; return 0; }
+  hyperfine -N --warmup "$warmup" --runs "$runs" --export-json "$out/exec-$name.json" \
+    --command-name "$name exec /bin/true" \
+    "$rt --root $root exec $xid /bin/true"
+  "$rt" --root "$root" delete --force $xid >/dev/null 2>&1 || true
+  median[exec-$name]=$(jq '.results[0].median * 1000' "$out/exec-$name.json")
 }
 
 echo "bench: busybox bundle in $bundle; $warmup warmup + $runs runs per scenario"
@@ -126,10 +137,10 @@ else echo "  (crun 1.8.1 refuses hybrid-cgroup hosts like this one: time it in a
 echo
 echo "=== medians (ms)"
 printf '%-22s' scenario; for n in "${names[@]}"; do printf '%14s' "$n"; done; printf '%18s\n' "oci-runtime/runc"
-for s in run lifecycle; do
-  label=$([ $s = run ] && echo "run /bin/true" || echo "create+start+delete")
+for s in run lifecycle exec; do
+  case $s in run) label="run /bin/true" ;; lifecycle) label="create+start+delete" ;; *) label="exec /bin/true" ;; esac
   printf '%-22s' "$label"
-  for n in "${names[@]}"; do printf '%14.2f' "${median[$s-$n]}"; done
+  for n in "${names[@]}"; do printf '%14.2f' "${median[$s-$n]:-0}"; done
   if [ -n "${median[$s-oci-runtime]:-}" ] && [ -n "${median[$s-runc]:-}" ]; then
     printf '%18s\n' "$(awk -v a="${median[$s-oci-runtime]}" -v b="${median[$s-runc]}" 'BEGIN { printf "%.2fx", a / b }')"
   else
