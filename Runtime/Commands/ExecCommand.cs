@@ -76,6 +76,9 @@ public sealed class ExecCommand : ICommand
             NoNewPrivileges = baseProcess.NoNewPrivileges == true || a.Has("no-new-privs"),
             ApparmorProfile = a.Value("apparmor") ?? baseProcess.ApparmorProfile,
             SelinuxLabel = a.Value("process-label") ?? baseProcess.SelinuxLabel,
+            Scheduler = baseProcess.Scheduler,
+            IoPriority = baseProcess.IoPriority,
+            ExecCpuAffinity = baseProcess.ExecCpuAffinity,
         };
         foreach (string e in a.Values("env")) p.Env.Add(e);
         if (a.Value("user") is { } user) p.User = ParseUser(user, baseProcess.User);

@@ -24,7 +24,7 @@ public static class ContainerExecutor
         if (status == ContainerStatus.Paused && !o.IgnorePaused)
             throw new RuntimeException("cannot exec in a paused container (use --ignore-paused)", FailureExitCode);
 
-        LinuxSeccomp? seccomp = LoadSeccomp(r);
+        LinuxSpec? linux = LoadLinux(r);
         int consoleFd = -1;
         try
         {
@@ -42,7 +42,7 @@ public static class ContainerExecutor
             if (!o.Detach) Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
             using var sync = SyncChannel.Create();
-            var built = ExecPlanBuilder.Build(r.Pid, process, seccomp, store.Root, sync, consoleFd, o.PreserveFds);
+            var built = ExecPlanBuilder.Build(r.Pid, process, linux?.Seccomp, linux?.Personality, store.Root, sync, consoleFd, o.PreserveFds);
             var handlers = new SpawnHandlers
             {
                 BeforeGo = pid => JoinCgroup(r, pid),
@@ -71,10 +71,10 @@ public static class ContainerExecutor
         catch (IOException e) { throw new RuntimeException($"join the container's cgroup {dir}: {e.Message}"); }
     }
 
-    /// <summary>The container's filter applies to exec'd processes too (runc's behaviour).</summary>
-    private static LinuxSeccomp? LoadSeccomp(ContainerRecord r)
+    /// <summary>The container's seccomp filter and personality apply to exec'd processes too (runc's behaviour).</summary>
+    private static LinuxSpec? LoadLinux(ContainerRecord r)
     {
-        try { return ConfigLoader.Parse(File.ReadAllText(Path.Combine(r.Bundle, "config.json"))).Linux?.Seccomp; }
+        try { return ConfigLoader.Parse(File.ReadAllText(Path.Combine(r.Bundle, "config.json"))).Linux; }
         catch (Exception e) when (e is IOException or Spec.Validation.SpecException)
         {
             throw new RuntimeException($"exec: cannot read the container's config.json in {r.Bundle}: {e.Message}", FailureExitCode);

@@ -19,7 +19,7 @@ public static class ExecPlanBuilder
 
     public sealed record Result(ProcessPlan Plan, List<int> ParentFds);
 
-    public static Result Build(int initPid, ProcessSpec p, LinuxSeccomp? seccomp, string stateRoot, SyncChannel sync, int consoleSocketFd, int preserveFds)
+    public static Result Build(int initPid, ProcessSpec p, LinuxSeccomp? seccomp, LinuxPersonality? personality, string stateRoot, SyncChannel sync, int consoleSocketFd, int preserveFds)
     {
         var plan = new ProcessPlan();
         var joins = NamespaceJoiner.OpenDiffering(initPid, AllTypes, "exec");
@@ -35,6 +35,9 @@ public static class ExecPlanBuilder
                 .WithHint("the working directory must exist inside the container");
             TerminalPlanner.Emit(plan, p, consoleSocketFd);
             IdentityPlanner.EmitRlimits(plan, p.Rlimits);
+            SchedulingPlanner.EmitProcess(plan, p);
+            SchedulingPlanner.EmitPersonality(plan, personality);
+            SchedulingPlanner.EmitFinalAffinity(plan, p);
             FdCloser.Emit(plan, 3 + Math.Max(0, preserveFds), sync.ChildFd);
 
             Seccomp.SeccompProgram? filter = SeccompPlanner.Compile(seccomp, stateRoot);

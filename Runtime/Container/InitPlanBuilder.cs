@@ -44,7 +44,6 @@ public static class InitPlanBuilder
             RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot,
                 HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null);
             EmitUts(plan, c);
-            EmitSysctl(plan, c.Linux);
             TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
             if (!req.NoNewKeyring)
                 plan.Syscall(Nr.keyctl, "join a new session keyring", 1L /* KEYCTL_JOIN_SESSION_KEYRING */, PlanArg.Str("_ses." + req.Id))
@@ -52,6 +51,8 @@ public static class InitPlanBuilder
             plan.Syscall(Nr.chdir, $"chdir to {p.Cwd} (process.cwd)", PlanArg.Str(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd))
                 .WithHint("process.cwd must be a directory inside the container");
             IdentityPlanner.EmitRlimits(plan, p.Rlimits);
+            SchedulingPlanner.EmitProcess(plan, p);
+            SchedulingPlanner.EmitPersonality(plan, c.Linux?.Personality);
             // Only 0-2, --preserve-fds and LISTEN_FDS reach the container; the sync socket and
             // exec.fifo stay until they are used.
             FdCloser.Emit(plan, 3 + Math.Max(0, req.PreserveFds), req.ChildSyncFd, req.ExecFifoFd);
@@ -98,21 +99,6 @@ public static class InitPlanBuilder
             plan.Syscall(Nr.sethostname, $"set hostname \"{h}\" (hostname)", PlanArg.Str(h), (long)System.Text.Encoding.UTF8.GetByteCount(h));
         if (c.Domainname is { Length: > 0 } d)
             plan.Syscall(Nr.setdomainname, $"set domainname \"{d}\" (domainname)", PlanArg.Str(d), (long)System.Text.Encoding.UTF8.GetByteCount(d));
-    }
-
-    private static void EmitSysctl(ProcessPlan plan, LinuxSpec? linux)
-    {
-        if (linux?.Sysctl is not { Count: > 0 } sysctl) return;
-        PlanSlot slot = plan.NewSlot();
-        foreach (var kv in sysctl)
-        {
-            string path = "/proc/sys/" + kv.Key.Replace('.', '/');
-            byte[] value = System.Text.Encoding.UTF8.GetBytes(kv.Value);
-            plan.Syscall(Nr.openat, $"open {path} (linux.sysctl[\"{kv.Key}\"])", (long)AtFlags.FDCWD, PlanArg.Str(path), (long)(O.WRONLY | O.CLOEXEC | O.NOFOLLOW))
-                .Into(slot).WithHint("only namespaced sysctls can be set, and /proc must be mounted");
-            plan.Syscall(Nr.write, $"write \"{kv.Value}\" to {path} (linux.sysctl[\"{kv.Key}\"])", PlanArg.Slot(slot), PlanArg.Data(value), (long)value.Length);
-            plan.Syscall(Nr.close, "close a sysctl file", PlanArg.Slot(slot));
-        }
     }
 
     private static void EmitExecHandshake(ProcessPlan plan, InitRequest req, ProcessSpec p)

@@ -16,12 +16,12 @@ namespace OciRuntime.Hooks;
 /// stdin, killed after `timeout` seconds. A hook that must run in the container's namespaces
 /// (createContainer, startContainer) is spawned like the init: clone3 into a C plan that setns's
 /// into the namespaces of <c>joinPid</c> and execs, so no managed code runs after the fork.
-/// The pid namespace is not joined (that would need one more fork): the hook sees the
-/// container's mounts, network, ipc, uts, user and cgroup namespaces.
+/// Joining the pid namespace takes one more fork (it applies to children); the runtime is the
+/// hook's subreaper meanwhile, so it can still wait for it.
 /// </summary>
 public static unsafe class HookRunner
 {
-    private static readonly string[] JoinTypes = { "user", "ipc", "uts", "network", "cgroup", "mount" };
+    private static readonly string[] JoinTypes = { "user", "ipc", "uts", "network", "pid", "cgroup", "mount" };
 
     public static void RunAll(string phase, List<HookSpec>? hooks, byte[] state, int joinPid = -1)
     {
@@ -76,6 +76,11 @@ public static unsafe class HookRunner
         plan.Syscall(Nr.close, "close the runtime's end of the sync socket", (long)sync.ParentFd);
         plan.Op(PlanOp.SyncWait, "wait for the runtime");
         NamespaceJoiner.Emit(plan, joinFds, what);
+        if (joinFds.Exists(j => j.Type == "pid"))
+        {
+            Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+            plan.Op(PlanOp.Fork, $"{what}: fork into the container's pid namespace");
+        }
         plan.Syscall(Nr.dup3, "stdin from the state pipe", (long)stdinRead, 0L, 0L);
         plan.Syscall(Nr.dup3, "stdout to the runtime", (long)outWrite, 1L, 0L);
         plan.Syscall(Nr.dup3, "stderr to the runtime", (long)outWrite, 2L, 0L);

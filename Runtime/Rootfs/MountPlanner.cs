@@ -76,21 +76,30 @@ public sealed class MountPlanner
         _plan.Syscall(Nr.open_tree, $"clone bind source {source} ({where}, open_tree)", (long)AtFlags.FDCWD, PlanArg.Str(source), (long)treeFlags).Into(_tree);
 
         (ulong set, ulong clear) = o.TopAttributes();
-        ulong propagation = (o.Propagation & MountFlags.REC) != 0 ? 0 : o.PropagationType;
-        if (set != 0 || clear != 0 || propagation != 0)
+        if (set != 0 || clear != 0)
             _plan.Syscall(Nr.mount_setattr, $"set options of bind mount {dest} ({where}, mount_setattr)",
                 PlanArg.Slot(_tree), PlanArg.Str(""), (long)AtFlags.EMPTY_PATH,
-                PlanArg.Data(PlanStructs.MountAttr(set, clear, propagation)), 32L);
-        ulong recProp = (o.Propagation & MountFlags.REC) != 0 ? o.PropagationType : 0;
-        if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0 || recProp != 0)
+                PlanArg.Data(PlanStructs.MountAttr(set, clear, 0)), 32L);
+        if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)
             _plan.Syscall(Nr.mount_setattr, $"set recursive options of bind mount {dest} ({where}, mount_setattr)",
                 PlanArg.Slot(_tree), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
-                PlanArg.Data(PlanStructs.MountAttr(o.RecursiveAttrSet, o.RecursiveAttrClear, recProp)), 32L);
+                PlanArg.Data(PlanStructs.MountAttr(o.RecursiveAttrSet, o.RecursiveAttrClear, 0)), 32L);
 
         _plan.Syscall(Nr.move_mount, $"attach bind mount of {source} on {dest} ({where}, move_mount)",
             PlanArg.Slot(_tree), PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
             (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
         _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree));
+        _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
+        // Propagation is set once the mount is attached: a detached tree's peer group is not
+        // what the attached mount ends up with.
+        if (o.Propagation != 0) EmitPropagation(dest, o.Propagation, where);
+    }
+
+    private void EmitPropagation(string dest, ulong propagation, string where)
+    {
+        // The fd resolved before the mount names the covered directory: resolve again.
+        _paths.Open(dest, _target, $"mount {dest} ({where})");
+        _plan.Syscall(Nr.mount, $"set propagation of {dest} ({where})", PlanArg.Null, PlanArg.FdPath(_target), PlanArg.Null, (long)propagation, PlanArg.Null);
         _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
     }
 
@@ -109,17 +118,14 @@ public sealed class MountPlanner
             (long)flags, o.Data.Length > 0 ? PlanArg.Str(o.Data) : PlanArg.Null);
         _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
 
-        if (o.Propagation != 0 || o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)
+        if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)
         {
-            // The fd resolved before the mount names the covered directory: resolve again.
             _paths.Open(dest, _target, $"mount {dest} ({where})");
-            if (o.Propagation != 0)
-                _plan.Syscall(Nr.mount, $"set propagation of {dest} ({where})", PlanArg.Null, PlanArg.FdPath(_target), PlanArg.Null, (long)o.Propagation, PlanArg.Null);
-            if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)
-                _plan.Syscall(Nr.mount_setattr, $"set recursive options of {dest} ({where}, mount_setattr)",
-                    PlanArg.Slot(_target), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
-                    PlanArg.Data(PlanStructs.MountAttr(o.RecursiveAttrSet, o.RecursiveAttrClear, 0)), 32L);
+            _plan.Syscall(Nr.mount_setattr, $"set recursive options of {dest} ({where}, mount_setattr)",
+                PlanArg.Slot(_target), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
+                PlanArg.Data(PlanStructs.MountAttr(o.RecursiveAttrSet, o.RecursiveAttrClear, 0)), 32L);
             _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
         }
+        if (o.Propagation != 0) EmitPropagation(dest, o.Propagation, where);
     }
 }

@@ -32,6 +32,8 @@ public static class RootfsPlanner
         var devices = new DevicePlanner(plan, paths, inUserNs);
         if (MountPlanner.HasOwnDev(c.Mounts)) devices.EmitDefaults(linux?.Devices);
         devices.EmitConfigured(linux?.Devices);
+        // Before the masks: the default readonlyPaths include /proc/sys (runc's order too).
+        SysctlPlanner.Emit(plan, paths, linux?.Sysctl);
         var masks = new PathMaskPlanner(plan, paths);
         masks.EmitMasked(linux?.MaskedPaths);
         masks.EmitReadonly(linux?.ReadonlyPaths);
@@ -47,10 +49,16 @@ public static class RootfsPlanner
         else
         {
             // pivot_root(".", ".") stacks the old root on top of the new one; detach it at once.
+            // Reach the old root through an fd taken before the pivot: "." after the pivot may
+            // name the new root, and MS_SLAVE|MS_REC there would undo the mounts' propagation.
+            PlanSlot oldRoot = plan.NewSlot();
+            plan.Syscall(Nr.openat, "open the old root", (long)AtFlags.FDCWD, PlanArg.Str("/"), (long)(O.PATH | O.DIRECTORY | O.CLOEXEC)).Into(oldRoot);
             plan.Syscall(Nr.pivot_root, "pivot_root into the rootfs", PlanArg.Str("."), PlanArg.Str("."))
                 .WithHint("pivot_root does not work on a ramfs/initramfs root; use --no-pivot there");
+            plan.Syscall(Nr.fchdir, "enter the old root", PlanArg.Slot(oldRoot));
             plan.Syscall(Nr.mount, "make the old root slave before detaching it", PlanArg.Null, PlanArg.Str("."), PlanArg.Null, (long)(MountFlags.SLAVE | MountFlags.REC), PlanArg.Null);
             plan.Syscall(Nr.umount2, "detach the old root", PlanArg.Str("."), (long)MountFlags.MNT_DETACH);
+            plan.Syscall(Nr.close, "close the old root fd", PlanArg.Slot(oldRoot));
         }
         plan.Syscall(Nr.chdir, "chdir to the new root", PlanArg.Str("/"));
         plan.Syscall(Nr.close, "close the rootfs fd", PlanArg.Slot(root));

@@ -43,12 +43,15 @@ public sealed class SafePath
     public static string Relative(List<string> parts, int count) => count == 0 ? "." : string.Join('/', parts.GetRange(0, count));
 
     /// <summary>Opens an existing path (O_PATH) into <paramref name="into"/>; returns the step so callers can tolerate ENOENT.</summary>
-    public PlanStep Open(string containerPath, PlanSlot into, string what, int extraFlags = 0)
+    public PlanStep Open(string containerPath, PlanSlot into, string what) => OpenWith(containerPath, into, what, O.PATH);
+
+    /// <summary>Opens an existing path with <paramref name="flags"/> (e.g. O_WRONLY for a /proc/sys file).</summary>
+    public PlanStep OpenWith(string containerPath, PlanSlot into, string what, int flags)
     {
-        string rel = Relative(Components(containerPath), Components(containerPath).Count);
+        List<string> parts = Components(containerPath);
         return _plan.Syscall(Nr.openat2, $"open {what} inside the rootfs",
-            PlanArg.Slot(_root), PlanArg.Str(rel),
-            PlanArg.Data(PlanStructs.OpenHow((ulong)(O.PATH | O.CLOEXEC | extraFlags), 0, InRoot)), 24L).Into(into);
+            PlanArg.Slot(_root), PlanArg.Str(Relative(parts, parts.Count)),
+            PlanArg.Data(PlanStructs.OpenHow((ulong)(flags | O.CLOEXEC), 0, InRoot)), 24L).Into(into);
     }
 
     /// <summary>
