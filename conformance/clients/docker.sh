@@ -31,7 +31,9 @@ else
   RT=$RUNTIME_NAME ADD=(--add-runtime "$RUNTIME_NAME=$RUNTIME_BIN")
 fi
 P=(/usr/bin/docker -H "unix://$SOCK")
-RUN=(--runtime "$RT" --network none)
+# CLIENTS_DOCKER_NETWORK=host runs the containers in the host's netns instead (diagnosis: docker
+# then leaves out the net.ipv4.* sysctls it sets for a private netns)
+RUN=(--runtime "$RT" --network "${CLIENTS_DOCKER_NETWORK:-none}")
 
 teardown_docker() {
   if [ -n "${DAEMON_PID:-}" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then

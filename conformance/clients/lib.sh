@@ -186,7 +186,7 @@ not_ok() { begin "$1"; fail "$2"; end; }
 
 _ctx() { echo "[$(_short "$LAST_CMD" 80)] rc $RC; stdout: $(_short "$OUT" 160); stderr: $(_short "$ERR" 240)"; }
 want_rc() { [ "$RC" = "$1" ] || fail "exit status $RC, want $1: $(_ctx)"; }
-want_out() { [ "$OUT" = "$1" ] || fail "stdout '$(_short "$OUT" 160)', want '$1': $(_ctx)"; }
+want_out() { [ "$OUT" = "$1" ] || fail "stdout '$(_short "$OUT" 160)', want '$(_short "$1")': $(_ctx)"; }
 want_out_has() { [[ $OUT == *"$1"* ]] || fail "stdout lacks '$1': $(_ctx)"; }
 want_err_has() { [[ $ERR == *"$1"* ]] || fail "stderr lacks '$1': $(_ctx)"; }
 want_out_re() { [[ $OUT =~ $1 ]] || fail "stdout does not match /$1/: $(_ctx)"; }
