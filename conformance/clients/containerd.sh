@@ -205,33 +205,33 @@ end
 DPID=$(task_pid "$D")
 
 begin "task exec: output and exit status"
-run -- "${CTR[@]}" task exec --exec-id e1 "$D" sh -c 'echo exec-out; echo exec-err >&2; exit 5'
+run -- "${CTR[@]}" task exec --fifo-dir "$W/fifo" --exec-id e1 "$D" sh -c 'echo exec-out; echo exec-err >&2; exit 5'
 want_rc 5
 want_out exec-out
 want_err_has exec-err
 end
 
 begin "task exec: stdin"
-run -i $'abc\n' -- "${CTR[@]}" task exec --exec-id e2 "$D" sh -c 'read x; echo got-$x'
+run -i $'abc\n' -- "${CTR[@]}" task exec --fifo-dir "$W/fifo" --exec-id e2 "$D" sh -c 'read x; echo got-$x'
 want_rc 0
 want_out got-abc
 end
 
 begin "task exec: joins the container (same pid namespace and root)"
-run -- "${CTR[@]}" task exec --exec-id e3 "$D" sh -c 'cat /proc/1/cmdline | tr "\0" " "; test -f /tmp/count && echo has-count'
+run -- "${CTR[@]}" task exec --fifo-dir "$W/fifo" --exec-id e3 "$D" sh -c 'cat /proc/1/cmdline | tr "\0" " "; test -f /tmp/count && echo has-count'
 want_rc 0
 want_out_has "while :"
 want_out_has has-count
 end
 
 begin "task exec -t: a terminal"
-run_tty "${CTR[@]}" task exec -t --exec-id e4 "$D" sh -c 'test -t 0 && tty && exit 4'
+run_tty "${CTR[@]}" task exec --fifo-dir "$W/fifo" -t --exec-id e4 "$D" sh -c 'test -t 0 && tty && exit 4'
 want_rc 4
 want_out_re '/dev/pts/[0-9]+'
 end
 
 begin "task exec of a missing executable fails with the runtime's message"
-run -- "${CTR[@]}" task exec --exec-id e5 "$D" /no/such/exec
+run -- "${CTR[@]}" task exec --fifo-dir "$W/fifo" --exec-id e5 "$D" /no/such/exec
 want '[ "$RC" != 0 ]' "ctr exited 0"
 want_err_has "/no/such/exec"
 end
@@ -243,7 +243,7 @@ want_out_re "(^|[^0-9])$DPID([^0-9]|$)"
 end
 
 begin "task ps: lists an exec'd process too"
-run -- "${CTR[@]}" task exec -d --exec-id sleeper "$D" sleep 1000
+run -- "${CTR[@]}" task exec --fifo-dir "$W/fifo" -d --exec-id sleeper "$D" sleep 1000
 want_rc 0
 run -- "${CTR[@]}" task ps "$D"
 want_rc 0

@@ -45,6 +45,8 @@ teardown_docker() {
   remove_cgroup "$CG"
 }
 defer teardown_docker
+# dockerd creates /run/docker/plugins whatever its --exec-root: remove it if it was not there before
+[ -e /run/docker ] || defer 'rmdir /run/docker/plugins /run/docker 2>/dev/null'
 
 start_daemon "$W/dockerd.log" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root -- \
   dockerd --config-file "$W/daemon.json" --data-root "$W/data" --exec-root "$W/exec" \
