@@ -54,6 +54,7 @@ public static class ExecPlanBuilder
                 if (e.StartsWith("PATH=", StringComparison.Ordinal)) path = e.Substring(5);
             byte[] argv = PlanStructs.StringBlock(p.Args!);
             plan.Op(PlanOp.Lookup, $"find the executable \"{p.Args![0]}\"", PlanArg.Data(argv), (long)p.Args.Count, PlanArg.Str(path));
+            LsmPlanner.EmitExecLabels(plan, p);
             plan.Op(PlanOp.Exec, $"exec \"{p.Args[0]}\"", PlanArg.Data(argv), (long)p.Args.Count, PlanArg.Data(PlanStructs.StringBlock(env)), (long)env.Count);
         }
         catch

@@ -29,6 +29,7 @@ public static class InitPlanBuilder
         if (!ns.NewMountNamespace && !ns.Joins.Exists(j => j.Type == "mount"))
             throw new RuntimeException("config.json: linux.namespaces: a new mount namespace is required (add {\"type\": \"mount\"}); the runtime will not build a rootfs in the host's mount namespace");
 
+        LsmPlanner.Check(p, c.Linux);
         var plan = new ProcessPlan();
         List<(string Type, int Fd)> joinFds = ns.OpenJoinFds();
         try
@@ -53,6 +54,7 @@ public static class InitPlanBuilder
             IdentityPlanner.EmitRlimits(plan, p.Rlimits);
             SchedulingPlanner.EmitProcess(plan, p);
             SchedulingPlanner.EmitPersonality(plan, c.Linux?.Personality);
+            MemoryPolicyPlanner.Emit(plan, c.Linux?.MemoryPolicy);
             // Only 0-2, --preserve-fds and LISTEN_FDS reach the container; the sync socket and
             // exec.fifo stay until they are used.
             FdCloser.Emit(plan, 3 + Math.Max(0, req.PreserveFds), req.ChildSyncFd, req.ExecFifoFd);
@@ -119,6 +121,7 @@ public static class InitPlanBuilder
         plan.Syscall(Nr.openat, "wait for start on exec.fifo", (long)AtFlags.FDCWD, PlanArg.Str($"/proc/self/fd/{req.ExecFifoFd}"), (long)(O.WRONLY | O.CLOEXEC)).Into(fifo);
         plan.Op(PlanOp.ReportTo, "report errors to start through exec.fifo", PlanArg.Slot(fifo));
         plan.Syscall(Nr.close, "close the exec.fifo path fd", (long)req.ExecFifoFd);
+        LsmPlanner.EmitExecLabels(plan, p);
         plan.Op(PlanOp.Exec, $"exec \"{p.Args[0]}\" (process.args)", PlanArg.Data(argv), (long)p.Args.Count, PlanArg.Data(envp), (long)env.Count);
     }
 }
