@@ -23,11 +23,11 @@ public sealed class FeaturesCommand : ICommand
 
     public static readonly string[] MountOptionNames =
     {
-        "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion", "lazytime",
+        "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "idmap", "iversion", "lazytime",
         "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion", "nolazytime", "nomand",
         "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private", "rbind", "rdev", "rdiratime",
         "relatime", "remount", "rexec", "rnodev", "rnodiratime", "rnoexec", "rnosuid", "rnosymfollow",
-        "ro", "rprivate", "rro", "rrw", "rshared", "rslave", "rsuid", "rsymfollow", "runbindable", "rw",
+        "ridmap", "ro", "rprivate", "rro", "rrw", "rshared", "rslave", "rsuid", "rsymfollow", "runbindable", "rw",
         "shared", "silent", "slave", "strictatime", "suid", "symfollow", "sync", "tmpcopyup", "unbindable",
     };
 
@@ -56,7 +56,7 @@ public sealed class FeaturesCommand : ICommand
                 Apparmor = new EnabledFeature { Enabled = false },
                 Selinux = new EnabledFeature { Enabled = false },
                 IntelRdt = new IntelRdtFeatures { Enabled = false },
-                MountExtensions = new MountExtensionsFeatures { Idmap = new EnabledFeature { Enabled = false } },
+                MountExtensions = new MountExtensionsFeatures { Idmap = new EnabledFeature { Enabled = true } },
             },
             Annotations = new Dictionary<string, string>
             {

@@ -32,8 +32,10 @@ public static class InitPlanBuilder
         LsmPlanner.Check(p, c.Linux);
         var plan = new ProcessPlan();
         List<(string Type, int Fd)> joinFds = ns.OpenJoinFds();
+        Dictionary<int, int> idmapFds = new();
         try
         {
+            idmapFds = Rootfs.IdmapUserNamespace.ForMounts(c.Mounts);
             plan.Syscall(Nr.close, "close the runtime's end of the sync socket", (long)req.ParentSyncFd);
             plan.Op(PlanOp.SyncWait, "wait for the runtime to set up uid/gid maps and the cgroup");
             // Nobody may ptrace or read /proc/<pid>/{mem,exe,fd} of this process while it still
@@ -43,7 +45,7 @@ public static class InitPlanBuilder
             plan.Syscall(Nr.umask, "clear the umask for device and directory creation", 0L);
 
             RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot,
-                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null);
+                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, idmapFds);
             EmitUts(plan, c);
             TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
             if (!req.NoNewKeyring)
@@ -73,9 +75,10 @@ public static class InitPlanBuilder
         catch
         {
             foreach (var (_, fd) in joinFds) Sys.Close(fd);
+            foreach (int fd in idmapFds.Values) Sys.Close(fd);
             throw;
         }
-        var parentFds = new List<int>();
+        var parentFds = new List<int>(idmapFds.Values);
         foreach (var (_, fd) in joinFds) parentFds.Add(fd);
         return new InitPlan { Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds };
     }

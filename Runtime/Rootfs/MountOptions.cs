@@ -19,6 +19,9 @@ public sealed class MountOptions
     public bool IsBind => (Flags & MountFlags.BIND) != 0;
     public bool IsRecursiveBind => IsBind && (Flags & MountFlags.REC) != 0;
     public string Data { get; private set; } = "";
+    /// <summary>"idmap" / "ridmap": the bind mount gets the mount's uid/gid mappings (recursively for ridmap).</summary>
+    public bool Idmap { get; private set; }
+    public bool RecursiveIdmap { get; private set; }
     public List<string> Unsupported { get; } = new();
 
     private static readonly Dictionary<string, (bool Clear, ulong Flag)> FlagTable = new()
@@ -62,7 +65,7 @@ public sealed class MountOptions
     };
 
     /// <summary>Options runc accepts that carry no kernel meaning here.</summary>
-    private static readonly HashSet<string> Ignored = new() { "tmpcopyup", "idmap", "ridmap" };
+    private static readonly HashSet<string> Ignored = new() { "tmpcopyup" };
 
     public static MountOptions Parse(IEnumerable<string>? options)
     {
@@ -82,6 +85,8 @@ public sealed class MountOptions
                 if (r.Clear) { m.RecursiveAttrClear |= r.Attr; m.RecursiveAttrSet &= ~r.Attr; }
                 else { m.RecursiveAttrSet |= r.Attr; m.RecursiveAttrClear &= ~r.Attr; }
             }
+            else if (o == "idmap") m.Idmap = true;
+            else if (o == "ridmap") { m.Idmap = true; m.RecursiveIdmap = true; }
             else if (Ignored.Contains(o)) { }
             else
             {

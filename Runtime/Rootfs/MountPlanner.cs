@@ -21,9 +21,11 @@ public sealed class MountPlanner
     private readonly PlanSlot _tree;
     private readonly string _bundle;
     private readonly bool _newNetNs;
+    private readonly IReadOnlyDictionary<int, int> _idmapFds;
 
-    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace)
+    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace, IReadOnlyDictionary<int, int>? idmapFds = null)
     {
+        _idmapFds = idmapFds ?? new Dictionary<int, int>();
         _plan = plan;
         _paths = paths;
         _bundle = bundle;
@@ -50,19 +52,24 @@ public sealed class MountPlanner
     public void EmitAll(IReadOnlyList<MountSpec>? mounts)
     {
         if (mounts is null) return;
-        for (int i = 0; i < mounts.Count; i++) Emit(mounts[i], $"mounts[{i}]");
+        for (int i = 0; i < mounts.Count; i++) Emit(mounts[i], i, $"mounts[{i}]");
     }
 
-    private void Emit(MountSpec m, string where)
+    private void Emit(MountSpec m, int index, string where)
     {
         MountOptions o = MountOptions.Parse(m.Options);
         string dest = Normalize(m.Destination);
         bool bind = o.IsBind || m.Type == "bind";
-        if (bind) EmitBind(m, o, dest, where);
+        bool idmapped = _idmapFds.TryGetValue(index, out int usernsFd);
+        if (o.Idmap && !idmapped)
+            throw new RuntimeException($"config.json: {where}.options: \"idmap\" needs {where}.uidMappings and gidMappings");
+        if (idmapped && !bind)
+            throw new RuntimeException($"config.json: {where}: idmapped mounts (uidMappings/gidMappings) are supported for bind mounts only");
+        if (bind) EmitBind(m, o, dest, where, idmapped ? usernsFd : -1);
         else EmitFilesystem(m, o, dest, where);
     }
 
-    private void EmitBind(MountSpec m, MountOptions o, string dest, string where)
+    private void EmitBind(MountSpec m, MountOptions o, string dest, string where, int usernsFd)
     {
         string source = m.Source ?? throw new RuntimeException($"config.json: {where}.source: a bind mount needs a source");
         if (!Path.IsPathRooted(source)) source = Path.GetFullPath(Path.Combine(_bundle, source));
@@ -85,6 +92,11 @@ public sealed class MountPlanner
                 PlanArg.Slot(_tree), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
                 PlanArg.Data(PlanStructs.MountAttr(o.RecursiveAttrSet, o.RecursiveAttrClear, 0)), 32L);
 
+        if (usernsFd >= 0)
+            _plan.Syscall(Nr.mount_setattr, $"idmap bind mount {dest} with its uid/gid mappings ({where}, mount_setattr)",
+                PlanArg.Slot(_tree), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | (o.RecursiveIdmap ? AtFlags.RECURSIVE : 0)),
+                PlanArg.Data(PlanStructs.MountAttr(NewMount.ATTR_IDMAP, 0, 0, (ulong)usernsFd)), 32L)
+                .WithHint("the source filesystem must support idmapped mounts (ext4, xfs, btrfs, tmpfs on Linux 6.3+)");
         _plan.Syscall(Nr.move_mount, $"attach bind mount of {source} on {dest} ({where}, move_mount)",
             PlanArg.Slot(_tree), PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
             (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));

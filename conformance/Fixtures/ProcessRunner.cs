@@ -93,6 +93,10 @@ public sealed class CliResult
 
     public CliResult ShouldFail()
     {
+        // A failed command leaves no container holding its pipes: wait for them to drain, so the
+        // caller's checks on the message never race the reader threads (seen with detached create).
+        Out.WaitEof(TimeSpan.FromSeconds(5));
+        Err.WaitEof(TimeSpan.FromSeconds(5));
         Assert.True(ExitCode != 0, "command unexpectedly succeeded:\n" + Describe());
         return this;
     }
