@@ -21,6 +21,12 @@ public static class CgroupControllers
         catch (IOException) { return new HashSet<string>(StringComparer.Ordinal); }
     }
 
+    private static bool HasProcesses(string dir)
+    {
+        try { return File.ReadAllText(Path.Combine(dir, "cgroup.procs")).Trim().Length > 0; }
+        catch (IOException) { return false; }
+    }
+
     /// <summary>The directories from the mount root down to the parent of <paramref name="path"/> (a path inside the hierarchy).</summary>
     public static List<string> Ancestors(string mount, string path)
     {
@@ -36,19 +42,19 @@ public static class CgroupControllers
     }
 
     /// <summary>
-    /// Fails, naming the controller, the setting that needs it and the host's cgroup mode, if any
-    /// needed controller is not offered along the way to the cgroup.
+    /// Fails, naming the controller, the setting that needs it and the host's cgroup mode, if the
+    /// hierarchy's root does not offer a needed controller. (Intermediate cgroups offer what their
+    /// parent enabled, which <see cref="Enable"/> then does; the root's list is what exists at all:
+    /// the kernel's controllers minus those bound to v1, or what was delegated to this namespace.)
     /// </summary>
     public static void EnsureAvailable(string mount, string path, IReadOnlyList<CgroupWrite> writes)
     {
-        foreach (string dir in Ancestors(mount, path))
+        string root = mount.TrimEnd('/');
+        HashSet<string> have = Read(Path.Combine(root, "cgroup.controllers"));
+        foreach (CgroupWrite w in writes)
         {
-            HashSet<string> have = Read(Path.Combine(dir, "cgroup.controllers"));
-            foreach (CgroupWrite w in writes)
-            {
-                if (w.Controller is not string c || have.Contains(c)) continue;
-                throw new CgroupException(Unavailable(mount, dir, c, w.Source, have));
-            }
+            if (w.Controller is not string c || have.Contains(c)) continue;
+            throw new CgroupException(Unavailable(mount, root, c, w.Source, have));
         }
     }
 
@@ -59,8 +65,8 @@ public static class CgroupControllers
             return $"{source}: the {controller} controller is not available: this host's cgroups are hybrid (cgroup v2 at {mount} has only: {offered}; " +
                    $"the other controllers are bound to cgroup v1, which oci-runtime does not support). Remove the setting, or boot the host with cgroup v2 only " +
                    "(systemd.unified_cgroup_hierarchy=1, or cgroup_no_v1=all)";
-        return $"{source}: the {controller} controller is not available: this host's cgroups are unified (cgroup v2 at {mount}), but {dir} offers only: {offered}. " +
-               $"Enable it there (echo +{controller} > cgroup.subtree_control of its parent) or delegate it to this subtree";
+        return $"{source}: the {controller} controller is not available: this host's cgroups are unified (cgroup v2 at {mount}), but {dir} offers only: {offered} " +
+               "(the kernel lacks it, or it was not delegated to this cgroup namespace). Remove the setting or make the controller available";
     }
 
     /// <summary>
@@ -72,9 +78,23 @@ public static class CgroupControllers
     {
         List<string> want = controllers.Distinct().ToList();
         if (want.Count == 0) return;
+        string root = mount.TrimEnd('/');
         foreach (string dir in Ancestors(mount, path))
         {
             string sc = Path.Combine(dir, "cgroup.subtree_control");
+            // A non-root cgroup with processes of its own must not enable controllers for its
+            // children: domain controllers fail (EBUSY), and threaded ones (cpu, cpuset, pids)
+            // succeed but make it a thread root, whose children can then hold no processes
+            // (EOPNOTSUPP when the init is placed).
+            if (dir != root && HasProcesses(dir))
+            {
+                if (!strict) return;
+                List<string> missing = want.Where(c => !Read(sc).Contains(c)).ToList();
+                if (missing.Count == 0) continue;
+                throw new CgroupException($"enable the {string.Join(", ", missing)} controller(s) in {sc}: {dir} has processes of its own, " +
+                    "and a cgroup with processes cannot enable controllers for its children (no internal processes); " +
+                    "use an absolute linux.cgroupsPath outside the runtime's own cgroup");
+            }
             HashSet<string> enabled = Read(sc);
             HashSet<string> offered = Read(Path.Combine(dir, "cgroup.controllers"));
             foreach (string c in want)

@@ -26,10 +26,12 @@ public sealed class ControllerAndStatsTests : IDisposable
     [Fact]
     public void Unavailable_NamesControllerSourceAndHostMode()
     {
-        var writes = ResourceWriter.Plan(new LinuxResources { Cpu = new LinuxCpu { Shares = 512 } });
+        var writes = ResourceWriter.Plan(new LinuxResources { BlockIo = new LinuxBlockIo { Weight = 500 } });
         var e = Assert.Throws<CgroupException>(() => CgroupControllers.EnsureAvailable(_root, "/a/b", writes));
-        Assert.Contains("linux.resources.cpu.shares", e.Message);
-        Assert.Contains("the cpu controller is not available", e.Message);
+        Assert.Contains("linux.resources.blockIO.weight", e.Message);
+        Assert.Contains("the io controller is not available", e.Message);
+        // Offered by the root: available, even if an intermediate cgroup does not list it yet.
+        CgroupControllers.EnsureAvailable(_root, "/a/b", ResourceWriter.Plan(new LinuxResources { Cpu = new LinuxCpu { Shares = 512 } }));
         Assert.Contains("hybrid", e.Message); // the fake mount is not /sys/fs/cgroup
         Assert.Contains("unified", CgroupControllers.Unavailable("/sys/fs/cgroup", "/sys/fs/cgroup/x", "cpu", "s", new HashSet<string> { "pids" }));
         CgroupControllers.EnsureAvailable(_root, "/a/b", ResourceWriter.Plan(new LinuxResources { Pids = new LinuxPids { Limit = 5 } }));
@@ -42,6 +44,16 @@ public sealed class ControllerAndStatsTests : IDisposable
         CgroupControllers.Enable(_root, "/a/b", new[] { "pids" });
         Assert.Equal("+pids", File.ReadAllText(Path.Combine(_root, "cgroup.subtree_control")));
         Assert.Equal("pids\n", File.ReadAllText(Path.Combine(_root, "a", "cgroup.subtree_control"))); // already on: not rewritten
+    }
+
+    [Fact]
+    public void Enable_RefusesAnAncestorWithProcesses_OrSkipsItWhenBestEffort()
+    {
+        File.WriteAllText(Path.Combine(_root, "a", "cgroup.procs"), "123\n");
+        var e = Assert.Throws<CgroupException>(() => CgroupControllers.Enable(_root, "/a/b", new[] { "memory" }));
+        Assert.Contains("has processes of its own", e.Message);
+        CgroupControllers.Enable(_root, "/a/b", new[] { "memory" }, strict: false);
+        Assert.Equal("pids\n", File.ReadAllText(Path.Combine(_root, "a", "cgroup.subtree_control")));
     }
 
     [Fact]
