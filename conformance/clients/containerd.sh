@@ -271,6 +271,15 @@ moved() { [ "$(cat /proc/$DPID/root/tmp/count 2>/dev/null)" != "$c1" ]; }
 want 'wait_for 3 moved' "counter does not move after resume (stays $c1)"
 end
 
+if v2_only_on_hybrid; then
+  # containerd 1.6's shim reads only the v1 cgroups listed in /proc/<pid>/cgroup on a hybrid host;
+  # oci-runtime places the task in the v2 hierarchy only, so the shim's figures are the caller's.
+  run -- "${CTR[@]}" task metrics "$D"
+  METRICS_TABLE=$OUT
+  skip "task metrics: cgroup figures for the running task" "containerd 1.6 reads v1 cgroups on a hybrid host; oci-runtime uses cgroup v2 only (recorded in the log, see docs/clients.md)"
+  run -- "${CTR[@]}" task metrics --format json "$D"
+  METRICS_JSON=$OUT
+else
 begin "task metrics: cgroup figures for the running task"
 run -- "${CTR[@]}" task metrics "$D"
 want_rc 0
@@ -284,6 +293,7 @@ want '[[ $pids =~ ^[0-9]+$ ]] && [ "$pids" -ge 1 ]' "pids.current '$pids', want 
 run -- "${CTR[@]}" task metrics --format json "$D"
 METRICS_JSON=$OUT
 end
+fi
 log "task metrics: $(tr '\n' '|' <<<"$METRICS_TABLE" | tr -s ' ')"
 log "the init's cgroups: $(tr '\n' ' ' 2>/dev/null </proc/$DPID/cgroup)"
 [ -n "${CLIENTS_METRICS_OUT:-}" ] && { echo "$METRICS_TABLE"; echo "$METRICS_JSON"; } >"$CLIENTS_METRICS_OUT"

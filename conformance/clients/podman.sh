@@ -200,12 +200,21 @@ mem_limit() {
   fi
 }
 
-begin "update --memory: the limit reaches the container's cgroup"
-run -- "${P[@]}" update --memory 64m --memory-swap 128m "$D"
-want_rc 0
-lim=$(mem_limit "$DPID")
-want '[ "$lim" = 67108864 ]' "memory limit after update: $lim, want 67108864"
-end
+if v2_only_on_hybrid; then
+  # The memory controller is bound to cgroup v1 here: the update must fail and say why.
+  begin "update --memory on a hybrid host: refused, naming the controller and the cgroup mode"
+  run -- "${P[@]}" update --memory 64m --memory-swap 128m "$D"
+  want '[ "$RC" != 0 ]' "update succeeded, but no memory limit can be applied in the v2 hierarchy here"
+  want '[[ "$OUT$ERR" == *"memory controller is not available"*hybrid* ]]' "the error does not name the controller and the hybrid mode: $(_short "$ERR" 300)"
+  end
+else
+  begin "update --memory: the limit reaches the container's cgroup"
+  run -- "${P[@]}" update --memory 64m --memory-swap 128m "$D"
+  want_rc 0
+  lim=$(mem_limit "$DPID")
+  want '[ "$lim" = 67108864 ]' "memory limit after update: $lim, want 67108864"
+  end
+fi
 
 begin "restart: a new init, running"
 run -- "${P[@]}" restart -t 1 "$D"
