@@ -13,11 +13,19 @@ packages=(
   util-linux           # unshare/nsenter used by namespace-join tests
   strace
 )
-vm_packages=()
-if [ -f conformance/vm/packages.txt ]; then
-  mapfile -t vm_packages < <(grep -vE '^\s*(#|$)' conformance/vm/packages.txt)
-fi
+# The qemu harness (pure cgroup v2 guest) and the real clients list their own packages.
+extra=()
+for list in conformance/vm/packages.txt conformance/clients/packages.txt; do
+  [ -f "$list" ] && mapfile -t -O "${#extra[@]}" extra < <(grep -vE '^\s*(#|$)' "$list" | sed 's/[[:space:]]*#.*//')
+done
 export DEBIAN_FRONTEND=noninteractive
+# Package scripts must not start system daemons (containerd, docker): the test suites start
+# private ones. policy-rc.d exit 101 tells invoke-rc.d "not allowed"; removed afterwards.
+created_policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && created_policy=1
+fi
+trap '[ "$created_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d' EXIT
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${packages[@]}" "${vm_packages[@]}" >/dev/null
-echo "install-deps: installed ${#packages[@]} + ${#vm_packages[@]} packages"
+apt-get install -y -qq --no-install-recommends "${packages[@]}" "${extra[@]}" >/dev/null
+echo "install-deps: installed ${#packages[@]} + ${#extra[@]} packages"

@@ -7,11 +7,13 @@ cd "$(dirname "$0")/.."
 
 mode=all
 filter=""
+clients=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --unit-only) mode=unit ;;
     --conformance-only) mode=conformance ;;
     --filter) filter="$2"; shift ;;
+    --no-clients) clients=0 ;;
     *) echo "run-tests: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -51,6 +53,23 @@ if [ "$mode" != unit ]; then
   run_project conformance/Oci.Conformance.csproj conformance
 fi
 
+# The real clients (containerd, podman, docker) against runc and oci-runtime: their own runner
+# prints "N passed, N failed, N skipped", added to the totals below.
+client_passed=0; client_failed=0; client_skipped=0
+if [ "$mode" = all ] && [ "$clients" = 1 ] && [ -z "$filter" ]; then
+  echo "=== conformance/clients (runc, then oci-runtime)"
+  conformance/clients/run-all.sh runc "$OCI_RUNTIME" | tee "$results/clients.log"
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$results/clients.log" | tail -1)
+  if [ -n "$line" ]; then
+    client_passed=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+    client_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+    client_skipped=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
+  else
+    echo "run-tests: the client suites printed no summary" >&2
+    client_failed=1
+  fi
+fi
+
 passed=0; failed=0; total=0
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
@@ -59,7 +78,9 @@ for trx in "$results"/*.trx; do
   t=$(get total); p=$(get passed); f=$(get failed)
   total=$((total + ${t:-0})); passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
-failed=$((failed + crashed))
-skipped=$((total - passed - (failed - crashed)))
+skipped=$((total - passed - failed))
+passed=$((passed + client_passed))
+failed=$((failed + crashed + client_failed))
+skipped=$((skipped + ${client_skipped:-0}))
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ]
