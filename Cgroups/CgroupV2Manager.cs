@@ -31,7 +31,17 @@ public sealed class CgroupV2Manager
     {
         string? mount = CgroupMount.FindUnified();
         if (mount is null) return null;
-        return new CgroupV2Manager(mount, CgroupPath.Resolve(cgroupsPath, id, CgroupMount.OwnCgroup()));
+        // Relative and empty paths nest under the PARENT of the runtime's own cgroup, as runc's
+        // fs2 driver does: the runtime's own cgroup has processes (the caller, the runtime), so it
+        // could not enable controllers for a child without becoming a thread root.
+        return new CgroupV2Manager(mount, CgroupPath.Resolve(cgroupsPath, id, ParentOf(CgroupMount.OwnCgroup())));
+    }
+
+    public static string ParentOf(string cgroup)
+    {
+        string t = cgroup.TrimEnd('/');
+        int slash = t.LastIndexOf('/');
+        return slash <= 0 ? "/" : t.Substring(0, slash);
     }
 
     /// <summary>Creates the directory chain; returns true if the leaf did not exist before.</summary>

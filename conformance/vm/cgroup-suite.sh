@@ -26,7 +26,12 @@ W=/tmp/cgs
 mkdir -p $W
 # A private copy: the host's bin/oci-runtime may be rebuilt while the guest runs (the 9p share is
 # cache=loose, and a replaced mapped binary dies with SIGBUS).
+RTNAME=$(basename "$RT")
 cp "$RT" $W/runtime && RT=$W/runtime
+# runc (the oracle, OCI_RUNTIME=/usr/sbin/runc) words its errors differently and accepts some
+# settings oci-runtime refuses: those checks are oci-runtime's only, and say so.
+ours() { [[ $RTNAME != runc* ]]; }
+skip() { echo "SKIP $1 ($RTNAME differs: $2)"; }
 ROOT=$W/state
 PASSED=0
 FAILED=0
@@ -177,10 +182,14 @@ check "update: --resources - (stdin)" rt update --resources - upd <<<'{"memory":
 check "update: memory.max = max" eq "$(cat $CG/cgs/upd/memory.max)" max
 check "update: pids.max = max" eq "$(cat $CG/cgs/upd/pids.max)" max
 check "update: unified memory.high" eq "$(cat $CG/cgs/upd/memory.high)" 79998976
-out=$(rt update --resources - upd <<<'{"unified": {"../memory.max": "1"}}' 2>&1)
-check "update: a unified key escaping the cgroup is refused" grep -q "must be a file name inside the cgroup" <<<"$out"
-out=$(rt update --resources - upd <<<'{"cpu": {"realtimeRuntime": 1000}}' 2>&1)
-check "update: realtime cpu is refused on v2" grep -q "no realtime" <<<"$out"
+out=$(rt update --resources - upd <<<'{"unified": {"../memory.max": "1"}}' 2>&1); rc=$?
+check "update: a unified key escaping the cgroup is refused" test $rc -ne 0
+if ours; then check "update: ... with a message saying why" grep -q "must be a file name inside the cgroup" <<<"$out"
+else skip "update: ... with a message saying why" "its own wording"; fi
+if ours; then
+  out=$(rt update --resources - upd <<<'{"cpu": {"realtimeRuntime": 1000}}' 2>&1)
+  check "update: realtime cpu is refused on v2" grep -q "no realtime" <<<"$out"
+else skip "update: realtime cpu is refused on v2" "runc 1.1.5 does not refuse it"; fi
 check "update: the container still runs" eq "$(rt state upd | jq -r .status)" running
 rt delete --force upd
 
@@ -192,20 +201,22 @@ check "nested: the init is in /cgs/nested/a/b" grep -qx "0::/cgs/nested/a/b" /pr
 check "nested: pids enabled down the chain" grep -qw pids $CG/cgs/nested/a/cgroup.subtree_control
 rt delete --force nest
 check "nested: delete removed the leaf" test ! -d $CG/cgs/nested/a/b
-# A caller in a cgroup of its own: relative and empty cgroupsPath nest below it (runc's cgroupfs driver).
+# A caller in a cgroup of its own: relative and empty cgroupsPath nest below that cgroup's parent
+# (runc's fs2 driver: the caller's own cgroup has processes, so it cannot have controlled children).
 mkdir -p $CG/cgs-caller/runner
-bundle rel rel-child '.' sleep 1000
+bundle rel rel-child '.linux.resources.pids = {limit: 20}' sleep 1000
 bundle dflt '' '.' sleep 1000
 (
   echo $BASHPID > $CG/cgs-caller/runner/cgroup.procs
   create rel
   create dflt
 )
-check "relative: the init is in <caller>/rel-child" grep -qx "0::/cgs-caller/runner/rel-child" /proc/"$(rt state rel | jq .pid)"/cgroup
-check "empty: the init is in <caller>/<id>" grep -qx "0::/cgs-caller/runner/dflt" /proc/"$(rt state dflt | jq .pid)"/cgroup
+check "relative: the init is in <caller's parent>/rel-child" grep -qx "0::/cgs-caller/rel-child" /proc/"$(rt state rel | jq .pid)"/cgroup
+check "empty: the init is in <caller's parent>/<id>" grep -qx "0::/cgs-caller/dflt" /proc/"$(rt state dflt | jq .pid)"/cgroup
+check "relative: its limit is applied" eq "$(cat $CG/cgs-caller/rel-child/pids.max 2>&1)" 20
 rt delete --force rel
 rt delete --force dflt
-check "relative/empty: delete removed both" test ! -d $CG/cgs-caller/runner/rel-child -a ! -d $CG/cgs-caller/runner/dflt
+check "relative/empty: delete removed both" test ! -d $CG/cgs-caller/rel-child -a ! -d $CG/cgs-caller/dflt
 
 # ---- 9. failures leave nothing behind --------------------------------------------------------------
 bundle bad /cgs/bad '.linux.resources.unified = {"nosuch.file": "1"}' true
