@@ -193,6 +193,20 @@ else skip "update: realtime cpu is refused on v2" "runc 1.1.5 does not refuse it
 check "update: the container still runs" eq "$(rt state upd | jq -r .status)" running
 rt delete --force upd
 
+# The device filter is swapped on a running container: /dev/kmsg (1:11) goes from allowed to
+# denied. (Not a device of runc's default list: those are appended after the config's rules, so a
+# deny of e.g. /dev/zero is undone by them, as in runc.)
+if ours; then
+  bundle devupd /cgs/devupd "$mknod_caps | .linux.resources.devices = [{allow: true, access: \"rwm\"}]" \
+    sh -c 'mknod /dev/cg-kmsg c 1 11; while :; do (: < /dev/cg-kmsg) 2>/dev/null && echo open || echo denied; sleep 0.2; done'
+  create devupd $W/devupd.out
+  rt start devupd
+  wait_for 10 grep -q open $W/devupd.out
+  check "update: a devices list replaces the filter" rt update --resources - devupd <<<'{"devices": [{"allow": true, "access": "rwm"}, {"allow": false, "type": "c", "major": 1, "minor": 11, "access": "rwm"}]}'
+  check "update: the running container is now denied /dev/kmsg" wait_for 10 grep -q denied $W/devupd.out
+  rt delete --force devupd
+else skip "update: a devices list replaces the filter" "runc 1.1.5 update ignores devices"; fi
+
 # ---- 8. cgroupsPath: nested, relative, default ---------------------------------------------------
 bundle nest /cgs/nested/a/b '.linux.resources.pids = {limit: 50}' sleep 1000
 create nest
