@@ -68,7 +68,7 @@ public sealed class CgroupV2Manager
     {
         // Validate everything (values, device rules, controllers) before the first write, so a
         // refused config changes nothing.
-        List<CgroupWrite> planned = ResourceWriter.Plan(r);
+        List<CgroupWrite> planned = CgroupControllers.WithoutUnavailableDefaults(Mount, ResourceWriter.Plan(r));
         List<DeviceRule>? rules = installDevices ? DeviceRule.ForContainer(r.Devices) : null;
         List<BpfInsn>? program = rules is null ? null : DeviceFilter.Compile(rules);
         CgroupControllers.EnsureAvailable(Mount, Path, planned);
@@ -84,7 +84,7 @@ public sealed class CgroupV2Manager
         }
 
         bool bfq = File.Exists(System.IO.Path.Combine(Dir, "io.bfq.weight"));
-        List<CgroupWrite> writes = bfq ? ResourceWriter.Plan(r, bfqWeight: true) : planned;
+        List<CgroupWrite> writes = bfq ? CgroupControllers.WithoutUnavailableDefaults(Mount, ResourceWriter.Plan(r, bfqWeight: true)) : planned;
         CheckBeforeUpdate(r.Memory);
         foreach (CgroupWrite w in writes) Write(w);
         if (program is not null) DeviceFilterInstaller.Install(Dir, program);
