@@ -158,6 +158,31 @@ public class CgroupTests
     }
 
     [Fact]
+    public void UpdateDevices_SwapsTheFilterOfARunningContainer()
+    {
+        // /dev/kmsg (1:11) is not in runc's default list, so a deny of it is not undone by the
+        // defaults appended after the config's rules. CAP_SYSLOG: hosts with dmesg_restrict=1.
+        using var c = new Container("dev-update").Configure(b =>
+        {
+            var caps = b.Process["capabilities"]!.AsObject();
+            foreach (var set in new[] { "bounding", "effective", "permitted" })
+            {
+                caps[set]!.AsArray().Add("CAP_MKNOD");
+                caps[set]!.AsArray().Add("CAP_SYSLOG");
+            }
+            b.Linux["resources"] = JsonNode.Parse("""{"devices": [{"allow": true, "access": "rwm"}]}""");
+            b.Sh("mknod /dev/cg-kmsg c 1 11; while :; do (: < /dev/cg-kmsg) 2>/dev/null && echo open || echo denied; sleep 0.1; done");
+        });
+        var created = c.Create().ShouldSucceed();
+        c.Start().ShouldSucceed();
+        WaitUntil(() => created.Stdout.Contains("open"), "the container to open /dev/kmsg");
+        string update = """{"devices": [{"allow": true, "access": "rwm"}, {"allow": false, "type": "c", "major": 1, "minor": 11, "access": "rwm"}]}""";
+        c.Cli.Exec(["update", "--resources", "-", c.Id], RunOptions.Default with { Stdin = update }).ShouldSucceed();
+        if (TestEnv.IsRunc) return; // runc 1.1.5's update ignores devices
+        WaitUntil(() => created.Stdout.TrimEnd().EndsWith("denied", StringComparison.Ordinal), "the new filter to deny /dev/kmsg");
+    }
+
+    [Fact]
     public void Delete_LeavesNoCgroupDirectory()
     {
         using var c = new Container("cg-delete").Configure(b => b.Args("true"));
