@@ -42,12 +42,6 @@ public static class CgroupControllers
     }
 
     /// <summary>
-    /// Fails, naming the controller, the setting that needs it and the host's cgroup mode, if the
-    /// hierarchy's root does not offer a needed controller. (Intermediate cgroups offer what their
-    /// parent enabled, which <see cref="Enable"/> then does; the root's list is what exists at all:
-    /// the kernel's controllers minus those bound to v1, or what was delegated to this namespace.)
-    /// </summary>
-    /// <summary>
     /// Drops writes that only restate cgroup v1's default where their controller is missing from
     /// the v2 hierarchy: containerd puts cpu.shares 1024 into every spec, and on a hybrid host
     /// (cpu bound to v1) that value asks for nothing a v1 runtime would change either. Anything
@@ -62,6 +56,12 @@ public static class CgroupControllers
     private static bool IsV1Default(CgroupWrite w) =>
         w.Source == "linux.resources.cpu.shares" && w.Value == ResourceWriter.SharesToWeight(1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Fails, naming the controller, the setting that needs it and the host's cgroup mode, if the
+    /// hierarchy's root does not offer a needed controller. (Intermediate cgroups offer what their
+    /// parent enabled, which <see cref="Enable"/> then does; the root's list is what exists at all:
+    /// the kernel's controllers minus those bound to v1, or what was delegated to this namespace.)
+    /// </summary>
     public static void EnsureAvailable(string mount, string path, IReadOnlyList<CgroupWrite> writes)
     {
         string root = mount.TrimEnd('/');
