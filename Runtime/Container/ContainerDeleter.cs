@@ -64,7 +64,7 @@ public static class ContainerDeleter
 
     private static void KillAndWait(ContainerRecord r)
     {
-        if (r.CgroupPath is { } cg)
+        if (r.CgroupPath is { } cg && !Cgroups.CgroupV2Manager.KillAll(cg))
             foreach (int pid in ContainerKiller.CgroupPids(cg)) Sys.Kill(pid, Signals.SIGKILL);
         Sys.Kill(r.Pid, Signals.SIGKILL);
         if (!ContainerKiller.WaitGone(r, 10_000))

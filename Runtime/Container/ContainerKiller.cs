@@ -22,6 +22,9 @@ public static class ContainerKiller
         }
         if (all && r.CgroupPath is { } cg)
         {
+            // SIGKILL to the whole cgroup atomically (cgroup.kill, Linux 5.14+): no process can
+            // fork away between reading cgroup.procs and signalling. Other signals go pid by pid.
+            if (signal == Signals.SIGKILL && Cgroups.CgroupV2Manager.KillAll(cg)) return;
             foreach (int pid in CgroupPids(cg)) Sys.Kill(pid, signal);
             return;
         }
