@@ -26,7 +26,7 @@ public static class ContainerCreator
         if (store.Exists(id)) throw new RuntimeException($"container \"{id}\" already exists");
         store.CreateDir(id);
 
-        int fifoFd = -1, consoleFd = -1;
+        int fifoFd = -1, consoleFd = -1, cgroupFd = -1;
         SyncChannel? sync = null;
         CgroupV2Manager? cgroup = null;
         bool hooksStarted = false;
@@ -77,7 +77,8 @@ public static class ContainerCreator
                 NoNewKeyring = opts.NoNewKeyring,
             };
             InitPlan plan = InitPlanBuilder.Build(req);
-            ProcessSpawner.Spawned spawned = InitSpawner.Spawn(req, plan, sync, cgroup is null ? null : cgroup.AddProcess,
+            cgroupFd = cgroup is null ? -1 : Sys.Open(cgroup.Dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+            ProcessSpawner.Spawned spawned = InitSpawner.Spawn(req, plan, sync, cgroupFd, cgroup is null ? null : cgroup.AddProcess,
                 pid => { hooksStarted = true; RunCreateHooks(loaded, id, pid); });
 
             var record = new ContainerRecord
@@ -116,6 +117,7 @@ public static class ContainerCreator
             sync?.Dispose();
             if (fifoFd >= 0) Sys.Close(fifoFd);
             if (consoleFd >= 0) Sys.Close(consoleFd);
+            if (cgroupFd >= 0) Sys.Close(cgroupFd);
         }
     }
 

@@ -25,7 +25,7 @@ public static class ContainerExecutor
             throw new RuntimeException("cannot exec in a paused container (use --ignore-paused)", FailureExitCode);
 
         LinuxSpec? linux = LoadLinux(r);
-        int consoleFd = -1;
+        int consoleFd = -1, cgroupFd = -1;
         try
         {
             if (o.ConsoleSocket is { } cs)
@@ -43,9 +43,11 @@ public static class ContainerExecutor
 
             using var sync = SyncChannel.Create();
             var built = ExecPlanBuilder.Build(r.Pid, process, linux?.Seccomp, linux?.Personality, store.Root, sync, consoleFd, o.PreserveFds);
+            cgroupFd = r.CgroupPath is { } dir && Directory.Exists(dir) ? Sys.Open(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0) : -1;
             var handlers = new SpawnHandlers
             {
-                BeforeGo = pid => JoinCgroup(r, pid),
+                CgroupFd = cgroupFd,
+                PlaceInCgroup = pid => JoinCgroup(r, pid),
                 EofMeansExec = true,
                 Process = process,
                 What = "exec process",
@@ -61,6 +63,7 @@ public static class ContainerExecutor
         finally
         {
             if (consoleFd >= 0) Sys.Close(consoleFd);
+            if (cgroupFd >= 0) Sys.Close(cgroupFd);
         }
     }
 

@@ -12,7 +12,7 @@ namespace OciRuntime.Container;
 /// </summary>
 public static class InitSpawner
 {
-    public static ProcessSpawner.Spawned Spawn(InitRequest req, InitPlan init, SyncChannel sync, Action<int>? placeInCgroup, Action<int>? runCreateHooks = null)
+    public static ProcessSpawner.Spawned Spawn(InitRequest req, InitPlan init, SyncChannel sync, int cgroupFd, Action<int>? placeInCgroup, Action<int>? runCreateHooks = null)
     {
         var linux = req.Config.Config.Linux;
         var handlers = new SpawnHandlers
@@ -21,8 +21,9 @@ public static class InitSpawner
             {
                 if (init.Namespaces.MapsBeforeGo) IdMapWriter.Write(pid, linux, Sys.GetUid() != 0);
                 if (req.Config.Config.Process?.OomScoreAdj is int adj) WriteOomScoreAdj(pid, adj);
-                placeInCgroup?.Invoke(pid);
             },
+            CgroupFd = cgroupFd,
+            PlaceInCgroup = placeInCgroup,
             OnMaps = pid => IdMapWriter.Write(pid, linux, Sys.GetUid() != 0),
             OnHooks = runCreateHooks,
             OnFd = (pid, fd) => SeccompListener.Send(linux?.Seccomp ?? new Spec.Config.LinuxSeccomp(), fd, pid, req.Id, req.Config),

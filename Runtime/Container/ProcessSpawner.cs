@@ -22,6 +22,13 @@ public sealed class SpawnHandlers
     public bool EofMeansExec { get; init; }
     public ProcessSpec? Process { get; init; }
     public string What { get; init; } = "container init";
+    /// <summary>
+    /// An fd of the cgroup the child must start in (clone3 CLONE_INTO_CGROUP: it never runs
+    /// anywhere else), or -1. Where the kernel refuses that, <see cref="PlaceInCgroup"/> moves
+    /// the child before the first GO instead.
+    /// </summary>
+    public int CgroupFd { get; init; } = -1;
+    public Action<int>? PlaceInCgroup { get; init; }
 }
 
 /// <summary>
@@ -36,9 +43,17 @@ public static unsafe class ProcessSpawner
     public static Spawned Spawn(ProcessPlan plan, ulong cloneFlags, int childSyncFd, SyncChannel sync, IEnumerable<int> parentFdsForChild, SpawnHandlers h)
     {
         byte[] bytes = plan.Build(childSyncFd);
+        bool intoCgroup = h.CgroupFd >= 0;
         int pid;
         fixed (byte* p = bytes)
-            pid = HelperAbi.Spawn(p, (ulong)bytes.Length, cloneFlags, -1);
+        {
+            pid = HelperAbi.Spawn(p, (ulong)bytes.Length, cloneFlags | (intoCgroup ? Clone.INTO_CGROUP : 0), h.CgroupFd);
+            if (pid < 0 && intoCgroup && -pid is Errno.EINVAL or Errno.EOPNOTSUPP or Errno.ENOSYS or Errno.E2BIG)
+            {
+                intoCgroup = false;   // an older kernel or a v1 fd: place it by cgroup.procs below
+                pid = HelperAbi.Spawn(p, (ulong)bytes.Length, cloneFlags, -1);
+            }
+        }
         sync.CloseChildEnd();
         foreach (int fd in parentFdsForChild) Sys.Close(fd);
         if (pid < 0)
@@ -47,6 +62,7 @@ public static unsafe class ProcessSpawner
         int direct = pid, final = pid;
         try
         {
+            if (!intoCgroup) h.PlaceInCgroup?.Invoke(pid);
             h.BeforeGo?.Invoke(pid);
             sync.Send(PlanMessageType.Go);
             while (true)

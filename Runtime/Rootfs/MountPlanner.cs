@@ -22,9 +22,11 @@ public sealed class MountPlanner
     private readonly string _bundle;
     private readonly bool _newNetNs;
     private readonly IReadOnlyDictionary<int, int> _idmapFds;
+    private readonly string? _mountLabel;
 
-    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace, IReadOnlyDictionary<int, int>? idmapFds = null)
+    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace, IReadOnlyDictionary<int, int>? idmapFds = null, string? mountLabel = null)
     {
+        _mountLabel = mountLabel;
         _idmapFds = idmapFds ?? new Dictionary<int, int>();
         _plan = plan;
         _paths = paths;
@@ -115,6 +117,19 @@ public sealed class MountPlanner
         _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
     }
 
+    /// <summary>
+    /// config-linux.md "Mount Label": the SELinux context of the container's filesystems, passed as
+    /// context= to the filesystems that take it, and only where SELinux is enabled (elsewhere the
+    /// kernel rejects the option, which is what breaks runc with a mountLabel on such hosts).
+    /// </summary>
+    private string WithMountLabel(string data, string type)
+    {
+        if (string.IsNullOrEmpty(_mountLabel) || !Process.SecurityModules.SelinuxEnabled) return data;
+        if (type is "proc" or "sysfs" or "cgroup2" or "mqueue") return data;   // runc leaves these unlabeled too
+        string context = $"context=\"{_mountLabel}\"";
+        return data.Length == 0 ? context : data + "," + context;
+    }
+
     private void EmitFilesystem(MountSpec m, MountOptions o, string dest, string where)
     {
         string type = m.Type ?? throw new RuntimeException($"config.json: {where}.type: a mount that is not a bind needs a type");
@@ -125,9 +140,10 @@ public sealed class MountPlanner
         if (type == "sysfs" && !_newNetNs) flags |= MountFlags.RDONLY;
 
         _paths.EnsureAndOpen(dest, true, _target, $"mount destination {dest} ({where})");
+        string data = WithMountLabel(o.Data, type);
         _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
             PlanArg.Str(string.IsNullOrEmpty(m.Source) ? type : m.Source), PlanArg.FdPath(_target), PlanArg.Str(type),
-            (long)flags, o.Data.Length > 0 ? PlanArg.Str(o.Data) : PlanArg.Null);
+            (long)flags, data.Length > 0 ? PlanArg.Str(data) : PlanArg.Null);
         _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
 
         if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)

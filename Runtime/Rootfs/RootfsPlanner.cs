@@ -28,7 +28,7 @@ public static class RootfsPlanner
         plan.Syscall(Nr.openat, $"open the rootfs {rootfs}", (long)AtFlags.FDCWD, PlanArg.Str(rootfs), (long)(O.PATH | O.DIRECTORY | O.CLOEXEC)).Into(root);
 
         var paths = new SafePath(plan, root);
-        new MountPlanner(plan, paths, loaded.BundlePath, newNetNs, idmapFds).EmitAll(c.Mounts);
+        new MountPlanner(plan, paths, loaded.BundlePath, newNetNs, idmapFds, linux?.MountLabel).EmitAll(c.Mounts);
         var devices = new DevicePlanner(plan, paths, inUserNs);
         if (MountPlanner.HasOwnDev(c.Mounts)) devices.EmitDefaults(linux?.Devices);
         devices.EmitConfigured(linux?.Devices);

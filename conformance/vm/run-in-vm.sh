@@ -282,6 +282,15 @@ q() { # POSIX-shell single-quoting
     elif [[ -n ${!e+x} ]]; then echo "export $e=$(q "${!e}")"; fi
   done
   echo 'export VM_EXPORT=/run/vm/export RUN_IN_VM=1'
+  # The guest's /tmp is a fresh tmpfs. A caller working under the host's /tmp (a CI clone, say)
+  # gets those top-level /tmp entries bound back, read-only, from /run/host-tmp.
+  declare -A tmp_tops=()
+  for p in "$PWD" "$@"; do
+    if [[ $p == /tmp/?* ]]; then top=${p#/tmp/}; tmp_tops[${top%%/*}]=1; fi
+  done
+  for top in "${!tmp_tops[@]}"; do
+    echo "\$BB mkdir -p $(q "/tmp/$top") && \$BB mount --bind $(q "/run/host-tmp/$top") $(q "/tmp/$top")"
+  done
   echo "cd $(q "$PWD") 2>/dev/null || { echo \"run-in-vm: cwd $(q "$PWD") does not exist in the guest; using /\" >&2; cd /; }"
   echo '$BB cat /proc/uptime > /run/vm/started'
   printf '%s' '( exec'
