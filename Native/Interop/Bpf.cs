@@ -43,9 +43,16 @@ public static unsafe partial class Bpf
             *(uint*)(attr + 4) = (uint)(insns.Length / 8);    // insn_cnt
             *(ulong*)(attr + 8) = (ulong)pi;                  // insns
             *(ulong*)(attr + 16) = (ulong)pl;                 // license
-            int fd = Call(PROG_LOAD, attr);
-            if (fd >= 0) return fd;
-            int e = Marshal.GetLastPInvokeError();
+            // The verifier gives up with EAGAIN when a signal is pending; the runtime's own GC
+            // suspends threads with signals, so retry a few times as libbpf does.
+            int fd, e;
+            int attempts = 0;
+            do
+            {
+                fd = Call(PROG_LOAD, attr);
+                if (fd >= 0) return fd;
+                e = Marshal.GetLastPInvokeError();
+            } while ((e == Errno.EAGAIN || e == Errno.EINTR) && ++attempts < 10);
             // Load again with the verifier log only on failure: the log costs time and memory.
             *(uint*)(attr + 24) = 1;                          // log_level
             *(uint*)(attr + 28) = (uint)log.Length;           // log_size
