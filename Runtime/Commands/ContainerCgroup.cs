@@ -30,6 +30,20 @@ public static class ContainerCgroup
         return new CgroupV2Manager(mount, dir.Substring(mount.TrimEnd('/').Length));
     }
 
+    /// <summary>
+    /// pause and resume: under the id lock, check the status runc requires (its message otherwise),
+    /// then freeze or thaw the cgroup and wait until the kernel reports it done.
+    /// </summary>
+    public static void ChangeFreezer(StateStore store, string id, Func<ContainerStatus, bool> allowed, string notAllowedMessage, Action<string, TimeSpan> change)
+    {
+        Load(store, id);
+        using IdLock idLock = IdLock.Acquire(store.Root, id);
+        ContainerRecord r = store.Load(id);
+        if (!allowed(ContainerStatusReader.Read(store, r))) throw new RuntimeException(notAllowedMessage);
+        string dir = Dir(r);
+        Run(() => change(dir, TimeSpan.FromSeconds(10)));
+    }
+
     /// <summary>Runs a cgroup operation, turning its failures into one-line runtime errors.</summary>
     public static void Run(Action a)
     {

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using OciRuntime.Cgroups;
 using OciRuntime.Cli;
-using OciRuntime.Errors;
 using OciRuntime.State;
 
 namespace OciRuntime.Commands;
@@ -14,20 +13,12 @@ public sealed class PauseCommand : ICommand
     public string Summary => "pause suspends all processes inside the container";
     public IReadOnlyList<OptionSpec> Options { get; } = System.Array.Empty<OptionSpec>();
 
+    // runc: only a created or running container can be paused; anything else (stopped, already
+    // paused) is "container not running".
     public int Run(GlobalOptions global, ParsedArgs args)
     {
-        string id = CommandArgs.RequireId(args, Name);
-        var store = new StateStore(global.Root);
-        ContainerCgroup.Load(store, id);
-        using IdLock idLock = IdLock.Acquire(store.Root, id);
-        ContainerRecord r = store.Load(id);
-        // runc: only a created or running container can be paused; anything else (stopped,
-        // already paused) is "container not running".
-        ContainerStatus status = ContainerStatusReader.Read(store, r);
-        if (status is not (ContainerStatus.Running or ContainerStatus.Created))
-            throw new RuntimeException("container not running");
-        string dir = ContainerCgroup.Dir(r);
-        ContainerCgroup.Run(() => CgroupFreezer.Freeze(dir, System.TimeSpan.FromSeconds(10)));
+        ContainerCgroup.ChangeFreezer(new StateStore(global.Root), CommandArgs.RequireId(args, Name),
+            s => s is ContainerStatus.Running or ContainerStatus.Created, "container not running", CgroupFreezer.Freeze);
         return 0;
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using OciRuntime.Cgroups;
 using OciRuntime.Cli;
-using OciRuntime.Errors;
 using OciRuntime.State;
 
 namespace OciRuntime.Commands;
@@ -16,15 +15,8 @@ public sealed class ResumeCommand : ICommand
 
     public int Run(GlobalOptions global, ParsedArgs args)
     {
-        string id = CommandArgs.RequireId(args, Name);
-        var store = new StateStore(global.Root);
-        ContainerCgroup.Load(store, id);
-        using IdLock idLock = IdLock.Acquire(store.Root, id);
-        ContainerRecord r = store.Load(id);
-        if (ContainerStatusReader.Read(store, r) != ContainerStatus.Paused)
-            throw new RuntimeException("container not paused");
-        string dir = ContainerCgroup.Dir(r);
-        ContainerCgroup.Run(() => CgroupFreezer.Thaw(dir, System.TimeSpan.FromSeconds(10)));
+        ContainerCgroup.ChangeFreezer(new StateStore(global.Root), CommandArgs.RequireId(args, Name),
+            s => s == ContainerStatus.Paused, "container not paused", CgroupFreezer.Thaw);
         return 0;
     }
 }
