@@ -1,5 +1,6 @@
-# pause, unpause, update --memory and restart of a running detached container $D (init $DPID):
-# identical for docker and podman. Sourced after the container is started; needs P, D, DPID, CG.
+# pause, unpause, update --memory, restart and rm -f of a running detached container $D (init $DPID),
+# then stop and kill: identical for docker and podman. Sourced after the container is started;
+# needs P, D, DPID, CG, RUN, IMG, name() and RM_F (the client's rm -f command).
 
 begin "pause: paused, the container stops running"
 run -- "${P[@]}" pause "$D"
@@ -57,3 +58,55 @@ NPID=$(cpid "$D")
 want '[ -n "$NPID" ] && [ "$NPID" != 0 ] && [ "$NPID" != "$DPID" ]' "pid after restart '$NPID' (was $DPID)"
 want 'wait_for 5 test -s /proc/$NPID/root/tmp/count' "the restarted container does not run"
 end
+
+begin "rm -f of a running container"
+run -- "${P[@]}" "${RM_F[@]}" "$D"
+want_rc 0
+run -- "${P[@]}" ps -a -q --filter "name=$D"
+want_out ""
+want '[ -z "$NPID" ] || [ "$NPID" = 0 ] || wait_for 5 gone "$NPID"' "init $NPID still alive"
+end
+rmf "$D"
+
+# --- stop, kill ----------------------------------------------------------------------------------
+S=$(name stopterm)
+begin "stop: SIGTERM, the container's handler decides the exit status"
+run -- "${P[@]}" run -d --name "$S" "${RUN[@]}" "$IMG" sh -c 'trap "exit 42" TERM; while :; do sleep 0.1; done'
+want_rc 0
+want 'wait_for 10 state_is "$S" running' "not running"
+sleep 0.3
+t0=$SECONDS
+run -- "${P[@]}" stop -t 20 "$S"
+want_rc 0
+want '[ $((SECONDS - t0)) -lt 10 ]' "stop took $((SECONDS - t0)) s: SIGTERM was not delivered"
+want 'state_is "$S" exited' "state '$(cstate "$S")', want exited"
+want '[ "$(cexit "$S")" = 42 ]' "exit code $(cexit "$S"), want 42"
+end
+rmf "$S"
+
+S=$(name stopkill)
+begin "stop: SIGTERM ignored, then SIGKILL after the timeout (exit 137)"
+run -- "${P[@]}" run -d --name "$S" "${RUN[@]}" "$IMG" sleep 1000
+want_rc 0
+want 'wait_for 10 state_is "$S" running' "not running"
+t0=$SECONDS
+run -- "${P[@]}" stop -t 2 "$S"
+want_rc 0
+want '[ $((SECONDS - t0)) -ge 1 ]' "stop returned before its 2 s timeout"
+want 'state_is "$S" exited' "state '$(cstate "$S")', want exited"
+want '[ "$(cexit "$S")" = 137 ]' "exit code $(cexit "$S"), want 137"
+end
+rmf "$S"
+
+S=$(name kill)
+begin "kill -s USR1 reaches the container"
+run -- "${P[@]}" run -d --name "$S" "${RUN[@]}" "$IMG" sh -c 'trap "exit 10" USR1; while :; do sleep 0.1; done'
+want_rc 0
+want 'wait_for 10 state_is "$S" running' "not running"
+sleep 0.3
+run -- "${P[@]}" kill -s USR1 "$S"
+want_rc 0
+want 'wait_for 10 state_is "$S" exited' "state '$(cstate "$S")', want exited"
+want '[ "$(cexit "$S")" = 10 ]' "exit code $(cexit "$S"), want 10"
+end
+rmf "$S"

@@ -87,59 +87,8 @@ want_rc 126
 want '[[ "$OUT$ERR" == *"/no/such/exec"* ]]' "the runtime's message is not shown: $(_ctx)"
 end
 
+RM_F=(rm -f)
 source "$(dirname "$0")/docker-like-lifecycle-checks.sh"
-
-begin "rm -f of a running container"
-run -- "${P[@]}" rm -f "$D"
-want_rc 0
-run -- "${P[@]}" ps -a -q --filter "name=$D"
-want_out ""
-want '[ -z "$NPID" ] || [ "$NPID" = 0 ] || wait_for 5 gone "$NPID"' "init $NPID still alive"
-end
-rmf "$D"
-
-# --- stop, kill ----------------------------------------------------------------------------------
-S=$(name stopterm)
-begin "stop: SIGTERM, the container's handler decides the exit status"
-run -- "${P[@]}" run -d --name "$S" "${RUN[@]}" "$IMG" sh -c 'trap "exit 42" TERM; while :; do sleep 0.1; done'
-want_rc 0
-want 'wait_for 10 state_is "$S" running' "not running"
-sleep 0.3
-t0=$SECONDS
-run -- "${P[@]}" stop -t 20 "$S"
-want_rc 0
-want '[ $((SECONDS - t0)) -lt 10 ]' "stop took $((SECONDS - t0)) s: SIGTERM was not delivered"
-want 'state_is "$S" exited' "state '$(cstate "$S")', want exited"
-want '[ "$(cexit "$S")" = 42 ]' "exit code $(cexit "$S"), want 42"
-end
-rmf "$S"
-
-S=$(name stopkill)
-begin "stop: SIGTERM ignored, then SIGKILL after the timeout (exit 137)"
-run -- "${P[@]}" run -d --name "$S" "${RUN[@]}" "$IMG" sleep 1000
-want_rc 0
-want 'wait_for 10 state_is "$S" running' "not running"
-t0=$SECONDS
-run -- "${P[@]}" stop -t 2 "$S"
-want_rc 0
-want '[ $((SECONDS - t0)) -ge 1 ]' "stop returned before its 2 s timeout"
-want 'state_is "$S" exited' "state '$(cstate "$S")', want exited"
-want '[ "$(cexit "$S")" = 137 ]' "exit code $(cexit "$S"), want 137"
-end
-rmf "$S"
-
-S=$(name kill)
-begin "kill -s USR1 reaches the container"
-run -- "${P[@]}" run -d --name "$S" "${RUN[@]}" "$IMG" sh -c 'trap "exit 10" USR1; while :; do sleep 0.1; done'
-want_rc 0
-want 'wait_for 10 state_is "$S" running' "not running"
-sleep 0.3
-run -- "${P[@]}" kill -s USR1 "$S"
-want_rc 0
-want 'wait_for 10 state_is "$S" exited' "state '$(cstate "$S")', want exited"
-want '[ "$(cexit "$S")" = 10 ]' "exit code $(cexit "$S"), want 10"
-end
-rmf "$S"
 
 # --- nothing left --------------------------------------------------------------------------------
 begin "nothing left: no containers, no container cgroups"
