@@ -40,22 +40,9 @@ public static class ExecPlanBuilder
             SchedulingPlanner.EmitFinalAffinity(plan, p);
             FdCloser.Emit(plan, 3 + Math.Max(0, preserveFds), sync.ChildFd);
 
-            Seccomp.SeccompProgram? filter = SeccompPlanner.Compile(seccomp, stateRoot);
-            bool nnp = p.NoNewPrivileges == true;
-            if (filter is not null && !nnp) SeccompPlanner.Emit(plan, filter);
-            IdentityPlanner.EmitUserAndCapabilities(plan, p, setgroupsAllowed: true);
-            plan.Syscall(Nr.umask, "set umask (process.user.umask)", (long)(p.User.Umask ?? 0x12));
-            if (nnp) plan.Syscall(Nr.prctl, "set no_new_privs", (long)Prctl.SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
-            if (filter is not null && nnp) SeccompPlanner.Emit(plan, filter);
-
-            List<string> env = p.Env ?? new List<string>();
-            string path = InitPlanBuilder.DefaultPath;
-            foreach (string e in env)
-                if (e.StartsWith("PATH=", StringComparison.Ordinal)) path = e.Substring(5);
-            byte[] argv = PlanStructs.StringBlock(p.Args!);
-            plan.Op(PlanOp.Lookup, $"find the executable \"{p.Args![0]}\"", PlanArg.Data(argv), (long)p.Args.Count, PlanArg.Str(path));
-            LsmPlanner.EmitExecLabels(plan, p);
-            plan.Op(PlanOp.Exec, $"exec \"{p.Args[0]}\"", PlanArg.Data(argv), (long)p.Args.Count, PlanArg.Data(PlanStructs.StringBlock(env)), (long)env.Count);
+            LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(seccomp, stateRoot), setgroupsAllowed: true);
+            LaunchPlanner.EmitLookup(plan, p, "");
+            LaunchPlanner.EmitExec(plan, p, "");
         }
         catch
         {

@@ -18,8 +18,6 @@ namespace OciRuntime.Container;
 /// </summary>
 public static class InitPlanBuilder
 {
-    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
     public static InitPlan Build(InitRequest req)
     {
         OciConfig c = req.Config.Config;
@@ -60,16 +58,7 @@ public static class InitPlanBuilder
             // Only 0-2, --preserve-fds and LISTEN_FDS reach the container; the sync socket and
             // exec.fifo stay until they are used.
             FdCloser.Emit(plan, 3 + Math.Max(0, req.PreserveFds), req.ChildSyncFd, req.ExecFifoFd);
-            // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
-            // capabilities are dropped. With it, load it as late as possible (runc's order).
-            Seccomp.SeccompProgram? filter = SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot);
-            bool nnp = p.NoNewPrivileges == true;
-            if (filter is not null && !nnp) SeccompPlanner.Emit(plan, filter);
-            IdentityPlanner.EmitUserAndCapabilities(plan, p, SetgroupsAllowed(ns));
-            plan.Syscall(Nr.umask, $"set umask (process.user.umask)", (long)(p.User.Umask ?? 0x12 /* 0022 */));
-            if (nnp)
-                plan.Syscall(Nr.prctl, "set no_new_privs (process.noNewPrivileges)", (long)Prctl.SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
-            if (filter is not null && nnp) SeccompPlanner.Emit(plan, filter);
+            LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot), SetgroupsAllowed(ns));
             EmitExecHandshake(plan, req, p);
         }
         catch
@@ -108,14 +97,7 @@ public static class InitPlanBuilder
 
     private static void EmitExecHandshake(ProcessPlan plan, InitRequest req, ProcessSpec p)
     {
-        List<string> env = p.Env ?? new List<string>();
-        string path = DefaultPath;
-        foreach (string e in env)
-            if (e.StartsWith("PATH=", StringComparison.Ordinal)) path = e.Substring(5);
-        byte[] argv = PlanStructs.StringBlock(p.Args!);
-        byte[] envp = PlanStructs.StringBlock(env);
-
-        plan.Op(PlanOp.Lookup, $"find the executable \"{p.Args![0]}\" (process.args[0])", PlanArg.Data(argv), (long)p.Args.Count, PlanArg.Str(path));
+        LaunchPlanner.EmitLookup(plan, p, " (process.args[0])");
         plan.Op(PlanOp.SyncSend, "tell the runtime the container is created", (long)PlanMessageType.Ready);
         plan.Syscall(Nr.close, "close the sync socket", (long)req.ChildSyncFd);
         PlanSlot fifo = plan.NewSlot();
@@ -124,7 +106,6 @@ public static class InitPlanBuilder
         plan.Syscall(Nr.openat, "wait for start on exec.fifo", (long)AtFlags.FDCWD, PlanArg.Str($"/proc/self/fd/{req.ExecFifoFd}"), (long)(O.WRONLY | O.CLOEXEC)).Into(fifo);
         plan.Op(PlanOp.ReportTo, "report errors to start through exec.fifo", PlanArg.Slot(fifo));
         plan.Syscall(Nr.close, "close the exec.fifo path fd", (long)req.ExecFifoFd);
-        LsmPlanner.EmitExecLabels(plan, p);
-        plan.Op(PlanOp.Exec, $"exec \"{p.Args[0]}\" (process.args)", PlanArg.Data(argv), (long)p.Args.Count, PlanArg.Data(envp), (long)env.Count);
+        LaunchPlanner.EmitExec(plan, p, " (process.args)");
     }
 }

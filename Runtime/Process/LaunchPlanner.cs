@@ -1,0 +1,50 @@
+using System;
+using System.Collections.Generic;
+using OciRuntime.Native.Interop;
+using OciRuntime.Native.Plan;
+using OciRuntime.Seccomp;
+using OciRuntime.Spec.Config;
+
+namespace OciRuntime.Process;
+
+/// <summary>
+/// The end of every container process's plan, the init's and exec's alike: drop to the
+/// configured identity with seccomp at runc's moment, find argv[0] along the container's PATH,
+/// apply the LSM labels and execve.
+/// </summary>
+public static class LaunchPlanner
+{
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>
+    /// Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the capabilities
+    /// are dropped. With it, load it as late as possible (runc's order).
+    /// </summary>
+    public static void EmitCredentials(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, bool setgroupsAllowed)
+    {
+        bool nnp = p.NoNewPrivileges == true;
+        if (filter is not null && !nnp) SeccompPlanner.Emit(plan, filter);
+        IdentityPlanner.EmitUserAndCapabilities(plan, p, setgroupsAllowed);
+        plan.Syscall(Nr.umask, "set umask (process.user.umask)", (long)(p.User.Umask ?? 0x12 /* 0022 */));
+        if (nnp)
+            plan.Syscall(Nr.prctl, "set no_new_privs (process.noNewPrivileges)", (long)Prctl.SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
+        if (filter is not null && nnp) SeccompPlanner.Emit(plan, filter);
+    }
+
+    /// <summary>Resolves argv[0] with the PATH of the process's own environment (or the default one).</summary>
+    public static void EmitLookup(ProcessPlan plan, ProcessSpec p, string where)
+    {
+        string path = DefaultPath;
+        foreach (string e in p.Env ?? new List<string>())
+            if (e.StartsWith("PATH=", StringComparison.Ordinal)) path = e.Substring(5);
+        plan.Op(PlanOp.Lookup, $"find the executable \"{p.Args![0]}\"{where}", PlanArg.Data(PlanStructs.StringBlock(p.Args)), (long)p.Args.Count, PlanArg.Str(path));
+    }
+
+    public static void EmitExec(ProcessPlan plan, ProcessSpec p, string where)
+    {
+        List<string> env = p.Env ?? new List<string>();
+        LsmPlanner.EmitExecLabels(plan, p);
+        plan.Op(PlanOp.Exec, $"exec \"{p.Args![0]}\"{where}", PlanArg.Data(PlanStructs.StringBlock(p.Args)), (long)p.Args.Count,
+            PlanArg.Data(PlanStructs.StringBlock(env)), (long)env.Count);
+    }
+}
