@@ -36,7 +36,9 @@ public sealed class ExecCommand : ICommand
         if (args.Positionals.Count < 1) throw new UsageException("\"exec\" requires a minimum of 1 argument");
         string id = ContainerId.Check(args.Positionals[0]);
         var store = new StateStore(global.Root);
-        ProcessSpec process = args.Value("process") is { } file ? FromFile(file) : FromFlags(store, id, args);
+        ContainerRecord record = store.Load(id);
+        OciConfig config = ContainerExecutor.LoadConfig(record);
+        ProcessSpec process = args.Value("process") is { } file ? FromFile(file) : FromFlags(config.Process ?? new ProcessSpec(), args);
         var opts = new ExecOptions
         {
             ConsoleSocket = args.Value("console-socket"),
@@ -45,7 +47,7 @@ public sealed class ExecCommand : ICommand
             IgnorePaused = args.Has("ignore-paused"),
             PreserveFds = args.IntValue("preserve-fds", 0),
         };
-        return ContainerExecutor.Exec(store, id, process, opts);
+        return ContainerExecutor.Exec(store, record, config, process, opts);
     }
 
     private static ProcessSpec FromFile(string file)
@@ -56,14 +58,9 @@ public sealed class ExecCommand : ICommand
         return p;
     }
 
-    private static ProcessSpec FromFlags(StateStore store, string id, ParsedArgs a)
+    private static ProcessSpec FromFlags(ProcessSpec baseProcess, ParsedArgs a)
     {
         if (a.Positionals.Count < 2) throw new UsageException("\"exec\" requires a command (or --process)");
-        ContainerRecord r = store.Load(id);
-        ProcessSpec baseProcess;
-        try { baseProcess = ConfigLoader.Parse(File.ReadAllText(Path.Combine(r.Bundle, "config.json"))).Process ?? new ProcessSpec(); }
-        catch (IOException e) { throw new RuntimeException($"exec: cannot read the container's config.json in {r.Bundle}: {e.Message}", ContainerExecutor.FailureExitCode); }
-
         var p = new ProcessSpec
         {
             Args = a.Positionals.GetRange(1, a.Positionals.Count - 1),

@@ -16,15 +16,14 @@ public static class ContainerExecutor
 {
     public const int FailureExitCode = 255;
 
-    public static int Exec(StateStore store, string id, ProcessSpec process, ExecOptions o)
+    public static int Exec(StateStore store, ContainerRecord r, OciConfig config, ProcessSpec process, ExecOptions o)
     {
-        ContainerRecord r = store.Load(id);
         ContainerStatus status = ContainerStatusReader.Read(store, r);
         if (status == ContainerStatus.Stopped) throw new RuntimeException("cannot exec in a stopped container", FailureExitCode);
         if (status == ContainerStatus.Paused && !o.IgnorePaused)
             throw new RuntimeException("cannot exec in a paused container (use --ignore-paused)", FailureExitCode);
 
-        LinuxSpec? linux = LoadLinux(r);
+        LinuxSpec? linux = config.Linux;
         int consoleFd = -1, cgroupFd = -1;
         try
         {
@@ -74,10 +73,13 @@ public static class ContainerExecutor
         catch (IOException e) { throw new RuntimeException($"join the container's cgroup {dir}: {e.Message}"); }
     }
 
-    /// <summary>The container's seccomp filter and personality apply to exec'd processes too (runc's behaviour).</summary>
-    private static LinuxSpec? LoadLinux(ContainerRecord r)
+    /// <summary>
+    /// The container's config.json, read once per exec: its process is the base of a flags-only
+    /// exec, and its seccomp filter and personality apply to exec'd processes too (runc's behaviour).
+    /// </summary>
+    public static OciConfig LoadConfig(ContainerRecord r)
     {
-        try { return ConfigLoader.Parse(File.ReadAllText(Path.Combine(r.Bundle, "config.json"))).Linux; }
+        try { return ConfigLoader.Parse(File.ReadAllText(Path.Combine(r.Bundle, "config.json"))); }
         catch (Exception e) when (e is IOException or Spec.Validation.SpecException)
         {
             throw new RuntimeException($"exec: cannot read the container's config.json in {r.Bundle}: {e.Message}", FailureExitCode);
