@@ -48,7 +48,9 @@ public static unsafe class HookRunner
         if (Sys.Pipe2(stdinPipe, O.CLOEXEC) < 0) throw new SyscallException($"{what}: pipe", Sys.LastErrno);
         if (Sys.Pipe2(outPipe, O.CLOEXEC) < 0) { int e = Sys.LastErrno; Sys.Close(stdinPipe[0]); Sys.Close(stdinPipe[1]); throw new SyscallException($"{what}: pipe", e); }
         using var sync = SyncChannel.Create();
-        var joinFds = joinPid > 0 ? NamespaceJoiner.OpenDiffering(joinPid, JoinTypes, what) : new List<(string, int)>();
+        var joinFds = joinPid > 0 ? NamespaceJoiner.OpenDiffering(joinPid, JoinTypes, what) : new List<(string Type, int Fd)>();
+        // Joining the pid namespace makes the hook a grandchild: stay its reaper so we can wait for it.
+        if (joinFds.Exists(j => j.Type == "pid")) Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         int pid;
         try
         {
@@ -77,10 +79,7 @@ public static unsafe class HookRunner
         plan.Op(PlanOp.SyncWait, "wait for the runtime");
         NamespaceJoiner.Emit(plan, joinFds, what);
         if (joinFds.Exists(j => j.Type == "pid"))
-        {
-            Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
             plan.Op(PlanOp.Fork, $"{what}: fork into the container's pid namespace");
-        }
         plan.Syscall(Nr.dup3, "stdin from the state pipe", (long)stdinRead, 0L, 0L);
         plan.Syscall(Nr.dup3, "stdout to the runtime", (long)outWrite, 1L, 0L);
         plan.Syscall(Nr.dup3, "stderr to the runtime", (long)outWrite, 2L, 0L);
