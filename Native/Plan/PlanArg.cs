@@ -33,6 +33,7 @@ public readonly struct PlanArg
     /// <summary>A NUL-terminated UTF-8 string in the data area.</summary>
     public static PlanArg Str(string s)
     {
+        PlanStrings.EnsureNoNul(s);
         int n = System.Text.Encoding.UTF8.GetByteCount(s);
         byte[] b = new byte[n + 1];
         System.Text.Encoding.UTF8.GetBytes(s, 0, s.Length, b, 0);

@@ -26,3 +26,11 @@ public enum PlanMessageType : uint
     Maps = 6,
     Hooks = 7,
 }
+
+/// <summary>Step numbers of ERROR messages sent before the plan's first step ran (plan.h, oci_prestep).</summary>
+public static class PlanPreStep
+{
+    public const int ExecInit = -1;
+    public const int Verify = -2;
+    public const int LoadPlan = -3;
+}

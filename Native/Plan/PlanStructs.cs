@@ -80,7 +80,11 @@ public static class PlanStructs
     public static byte[] StringBlock(System.Collections.Generic.IReadOnlyList<string> items)
     {
         int n = 0;
-        foreach (string s in items) n += System.Text.Encoding.UTF8.GetByteCount(s) + 1;
+        foreach (string s in items)
+        {
+            PlanStrings.EnsureNoNul(s);
+            n += System.Text.Encoding.UTF8.GetByteCount(s) + 1;
+        }
         var b = new byte[Math.Max(n, 1)];
         int pos = 0;
         foreach (string s in items)

@@ -5,21 +5,41 @@ using System.Collections.Generic;
 namespace OciRuntime.Native.Plan;
 
 /// <summary>
-/// Builds the flat plan the C interpreter runs in the cloned child (Native/helper/plan.h).
+/// Builds the flat plan the sealed init interprets (Native/helper/plan.h, Native/init).
 /// C# decides every step here, before the clone; the child only executes them in order.
+/// Layout (checked against plan.h by Tests/Runtime.Tests/PlanLayoutTests.cs): a 48-byte header,
+/// 80-byte steps, the data area (ends with a NUL byte), then the handed-over fds (int32 each).
 /// </summary>
 public sealed class ProcessPlan
 {
     public const uint Magic = 0x4e414c50;
-    public const uint Version = 1;
+    public const uint Version = 2;
     public const int MaxSlots = 512;
-    private const int HeaderSize = 32;
-    private const int StepSize = 80;
+    public const int MaxHandOver = 256;
+    public const int HeaderSize = 48;
+    public const int StepSize = 80;
 
     private readonly List<PlanStep> _steps = new();
+    private readonly SortedSet<int> _handOver = new();
     private int _slots;
 
     public IReadOnlyList<PlanStep> Steps => _steps;
+
+    /// <summary>The runtime's fds this plan uses; they survive the exec of the sealed init.</summary>
+    public IReadOnlyCollection<int> HandedOver => _handOver;
+
+    /// <summary>
+    /// Marks a runtime fd (opened close-on-exec, as all of ours are) as used by the plan: the
+    /// child keeps it across the exec of the sealed init, which makes it close-on-exec again.
+    /// Every other runtime fd is gone before the first step runs.
+    /// </summary>
+    public int HandOver(int fd)
+    {
+        if (fd < 0) return fd;
+        if (_handOver.Count >= MaxHandOver && !_handOver.Contains(fd)) throw new InvalidOperationException("plan hands over too many fds");
+        _handOver.Add(fd);
+        return fd;
+    }
 
     public PlanSlot NewSlot()
     {
@@ -40,7 +60,7 @@ public sealed class ProcessPlan
     public PlanStep Op(PlanOp op, string description, params PlanArg[] args) => Add(op, 0, description, args);
 
     /// <summary>Serializes the plan: header, steps, then the data area with every string and struct.</summary>
-    public byte[] Build(int syncFd)
+    public byte[] Build(int syncFd, int parentSyncFd)
     {
         var data = new List<byte>();
         int stepsOffset = HeaderSize;
@@ -79,7 +99,10 @@ public sealed class ProcessPlan
             BinaryPrimitives.WriteInt32LittleEndian(b.Slice(24), s.SkipOnSuccess);
         }
 
-        var result = new byte[dataOffset + data.Count];
+        data.Add(0); // the C side relies on it: no string read runs past the data area
+        while (data.Count % 8 != 0) data.Add(0);
+        int handOverOffset = dataOffset + data.Count;
+        var result = new byte[handOverOffset + 4 * _handOver.Count];
         Span<byte> h = result;
         BinaryPrimitives.WriteUInt32LittleEndian(h, Magic);
         BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(4), Version);
@@ -89,8 +112,17 @@ public sealed class ProcessPlan
         BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(20), (uint)dataOffset);
         BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(24), (uint)data.Count);
         BinaryPrimitives.WriteInt32LittleEndian(h.Slice(28), syncFd);
+        BinaryPrimitives.WriteInt32LittleEndian(h.Slice(32), parentSyncFd);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(36), (uint)handOverOffset);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(40), (uint)_handOver.Count);
         stepBytes.CopyTo(result, stepsOffset);
         data.CopyTo(result, dataOffset);
+        int at = handOverOffset;
+        foreach (int fd in _handOver)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(at), fd);
+            at += 4;
+        }
         return result;
     }
 }

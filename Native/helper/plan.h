@@ -5,8 +5,15 @@
  * clone (see docs/architecture.md). Managed code must never run in the child: NativeAOT's GC
  * poll after every P/Invoke can hang a cloned child forever (../shared/NOTES.md).
  *
- * The layout is mirrored in Native/Plan/PlanLayout.cs; change both together and bump
- * OCI_PLAN_VERSION.
+ * The layout is mirrored in Native/Plan/ProcessPlan.cs (header and step offsets) and
+ * Native/Plan/PlanOp.cs (enum values); Tests/Runtime.Tests/PlanLayoutTests.cs compiles a C probe
+ * of this header and compares every size, offset and value with the C# side. Change both together
+ * and bump OCI_PLAN_VERSION.
+ *
+ * Who runs it: the runtime clones a child (spawn.c), which execs the sealed init (Native/init), a
+ * small static program copied into a sealed memfd, so that no process of ours inside a container
+ * ever has the runtime's binary as /proc/self/exe (CVE-2019-5736). The init maps the plan from a
+ * memfd, verifies it (verify.c), and interprets it (interpret.c).
  */
 #ifndef OCI_PLAN_H
 #define OCI_PLAN_H
@@ -14,9 +21,9 @@
 #include <stdint.h>
 
 #define OCI_PLAN_MAGIC   0x4e414c50u /* "PLAN" */
-#define OCI_PLAN_VERSION 1u
+#define OCI_PLAN_VERSION 2u
 #define OCI_MAX_SLOTS    512
-#define OCI_MAX_ARGV     4096
+#define OCI_MAX_HANDOVER 256
 
 /* How a step argument is turned into a syscall argument; 3 bits per argument. */
 enum oci_arg_kind {
@@ -50,6 +57,13 @@ enum oci_msg_type {
     OCI_MSG_HOOKS = 7, /* rootfs mounted, not pivoted: run the create hooks, then GO */
 };
 
+/* ERROR messages whose step is not an index: the failure happened before the plan ran. */
+enum oci_prestep {
+    OCI_STEP_EXEC_INIT = -1,   /* execveat of the sealed init failed */
+    OCI_STEP_VERIFY = -2,      /* the plan failed verification (a runtime bug) */
+    OCI_STEP_LOAD_PLAN = -3,   /* the init could not map the plan */
+};
+
 struct oci_msg {
     uint32_t type;
     int32_t step;   /* index of the failing step, for ERROR */
@@ -76,13 +90,29 @@ struct oci_plan_header {
     uint32_t slot_count;
     uint32_t steps_offset;
     uint32_t data_offset;
-    uint32_t data_length;
-    int32_t sync_fd;        /* the child's end of the sync socketpair */
+    uint32_t data_length;     /* the data area always ends with a NUL byte */
+    int32_t sync_fd;          /* the child's end of the sync socketpair */
+    int32_t parent_sync_fd;   /* the runtime's end: the child closes it first, so it sees EOF if the runtime dies */
+    uint32_t handover_offset; /* int32 fds of the runtime the plan uses; they survive the init's execve */
+    uint32_t handover_count;
+    uint32_t reserved;
 };
 
-/* Spawns the container's first process and returns its pid, or -errno.
+_Static_assert(sizeof(struct oci_msg) == 16, "oci_msg is 16 bytes on the wire (SyncChannel.cs)");
+_Static_assert(sizeof(struct oci_step) == 80, "ProcessPlan.StepSize");
+_Static_assert(sizeof(struct oci_plan_header) == 48, "ProcessPlan.HeaderSize");
+_Static_assert(__builtin_offsetof(struct oci_step, args) == 32, "ProcessPlan writes args at 32");
+
+/* Spawns a process that runs the plan and returns its pid, or -errno (spawn.c).
  * clone_flags are clone3 flags (namespaces, CLONE_INTO_CGROUP); cgroup_fd is used with
  * CLONE_INTO_CGROUP, else ignored. */
 int oci_spawn(const void *plan, uint64_t plan_length, uint64_t clone_flags, int cgroup_fd);
+
+/* The interpreter (interpret.c): runs a verified plan and ends in execve or exit. */
+void oci_run_plan(const struct oci_plan_header *plan, uint64_t plan_length) __attribute__((noreturn));
+
+/* The verifier (verify.c): 0 when every step, argument, slot and jump is in bounds, else the
+ * index of the first bad step in *bad_step (or OCI_STEP_VERIFY for a bad header) and -1. */
+int oci_verify_plan(const struct oci_plan_header *plan, uint64_t plan_length, int32_t *bad_step);
 
 #endif

@@ -68,7 +68,6 @@ public static class ContainerCreator
                 Id = id,
                 Config = loaded,
                 ChildSyncFd = sync.ChildFd,
-                ParentSyncFd = sync.ParentFd,
                 ExecFifoFd = fifoFd,
                 StateRoot = store.Root,
                 ConsoleSocketFd = consoleFd,
@@ -96,6 +95,12 @@ public static class ContainerCreator
                 CgroupPath = cgroup?.Dir,
                 Hooks = loaded.Config.Hooks,
             };
+            if (loaded.Config.Hooks?.StartContainer is { Count: > 0 })
+            {
+                record.StartContainerProcess = loaded.Config.Process;
+                record.StartContainerSeccomp = loaded.Config.Linux?.Seccomp;
+                record.StartContainerSetgroups = InitPlanBuilder.SetgroupsAllowed(plan.Namespaces);
+            }
             store.Save(record);
             if (opts.PidFile is { } pf) PidFile.Write(pf, spawned.Pid);
             return record;

@@ -51,7 +51,7 @@ public static class ContainerExecutor
                 Process = process,
                 What = "exec process",
             };
-            int pid = ProcessSpawner.Spawn(built.Plan, 0, sync.ChildFd, sync, built.ParentFds, handlers).Pid;
+            int pid = ProcessSpawner.Spawn(built.Plan, 0, sync, built.ParentFds, handlers).Pid;
             if (o.PidFile is { } pf) PidFile.Write(pf, pid);
             return o.Detach ? 0 : ForegroundWaiter.WaitAndForward(pid);
         }

@@ -28,7 +28,8 @@ public static unsafe class ContainerStarter
         // process; a failure fails start and the container must not run the process.
         try
         {
-            Hooks.HookRunner.RunAll("startContainer", r.Hooks?.StartContainer, Hooks.HookState.Json(r.OciVersion, id, "created", r.Pid, r.Bundle, r.Annotations), joinPid: r.Pid);
+            Hooks.HookRunner.RunAll("startContainer", r.Hooks?.StartContainer, Hooks.HookState.Json(r.OciVersion, id, "created", r.Pid, r.Bundle, r.Annotations), joinPid: r.Pid,
+                credentials: StartContainerCredentials(store, r));
         }
         catch (RuntimeException)
         {
@@ -80,5 +81,16 @@ public static unsafe class ContainerStarter
         }
         // poststart failures are warnings: the process already runs (runtime.md "Lifecycle" step 10).
         Hooks.HookRunner.RunAllWarnOnly("poststart", r.Hooks?.Poststart, Hooks.HookState.Json(r.OciVersion, id, "running", r.Pid, r.Bundle, r.Annotations));
+    }
+
+    /// <summary>runc runs startContainer hooks from its init after credentials, no_new_privs and seccomp are set: so do we.</summary>
+    private static Hooks.HookCredentials? StartContainerCredentials(StateStore store, ContainerRecord r)
+    {
+#if OCI_WEAKEN_HOOK_CREDENTIALS
+        return null;
+#else
+        if (r.StartContainerProcess is not { } p) return null;
+        return new Hooks.HookCredentials(p, Process.SeccompPlanner.Compile(r.StartContainerSeccomp, store.Root), r.StartContainerSetgroups);
+#endif
     }
 }

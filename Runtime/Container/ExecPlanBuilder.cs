@@ -25,20 +25,24 @@ public static class ExecPlanBuilder
         var joins = NamespaceJoiner.OpenDiffering(initPid, AllTypes, "exec");
         try
         {
-            plan.Syscall(Nr.close, "close the runtime's end of the sync socket", (long)sync.ParentFd);
-            plan.Op(PlanOp.SyncWait, "wait for the runtime to place the process in the container's cgroup");
-            plan.Syscall(Nr.prctl, "mark the process non-dumpable", (long)Prctl.SET_DUMPABLE, 0L, 0L, 0L, 0L);
+            // The plan starts in the sealed init, after the runtime placed this process in the
+            // container's cgroup, already non-dumpable (Native/init/interpret.c).
             NamespaceJoiner.Emit(plan, joins, "exec");
             if (joins.Exists(j => j.Type is "pid" or "time"))
                 plan.Op(PlanOp.Fork, "fork into the container's pid namespace");
-            plan.Syscall(Nr.chdir, $"chdir to {p.Cwd} (process.cwd)", PlanArg.Str(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd))
-                .WithHint("the working directory must exist inside the container");
+            if (p.Terminal == true) plan.HandOver(consoleSocketFd);
             TerminalPlanner.Emit(plan, p, consoleSocketFd);
             IdentityPlanner.EmitRlimits(plan, p.Rlimits);
             SchedulingPlanner.EmitProcess(plan, p);
             SchedulingPlanner.EmitPersonality(plan, personality);
             SchedulingPlanner.EmitFinalAffinity(plan, p);
+#if OCI_WEAKEN_CWD_IN_ROOT
+            CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
             FdCloser.Emit(plan, 3 + Math.Max(0, preserveFds), sync.ChildFd);
+#else
+            FdCloser.Emit(plan, 3 + Math.Max(0, preserveFds), sync.ChildFd);
+            CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
+#endif
 
             LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(seccomp, stateRoot), setgroupsAllowed: true);
             LaunchPlanner.EmitLookup(plan, p, "");

@@ -13,7 +13,16 @@ public static class InitErrors
 {
     public static string Describe(ProcessPlan plan, ProcessSpec? process, int step, int errno)
     {
-        if (step < 0 || step >= plan.Steps.Count) return $"container init failed: {Sys.ErrnoText(errno)}";
+        switch (step)
+        {
+            case PlanPreStep.ExecInit:
+                return $"exec the sealed init (memfd): {Sys.ErrnoText(errno)} (the kernel must allow executing memfds: vm.memfd_noexec must be 0 or 1)";
+            case PlanPreStep.Verify:
+                return "internal error: the process plan failed verification; please report this bug with --debug output";
+            case < 0:
+            case var _ when step >= plan.Steps.Count:
+                return $"container init failed: {Sys.ErrnoText(errno)}";
+        }
         PlanStep s = plan.Steps[step];
         if (s.Op is PlanOp.Lookup or PlanOp.Exec && process?.Args is { Count: > 0 } args)
             return ExecError(args[0], errno);

@@ -34,30 +34,34 @@ public static class InitPlanBuilder
         try
         {
             idmapFds = Rootfs.IdmapUserNamespace.ForMounts(c.Mounts);
-            plan.Syscall(Nr.close, "close the runtime's end of the sync socket", (long)req.ParentSyncFd);
-            plan.Op(PlanOp.SyncWait, "wait for the runtime to set up uid/gid maps and the cgroup");
-            // Nobody may ptrace or read /proc/<pid>/{mem,exe,fd} of this process while it still
-            // runs runtime code inside the container's namespaces; execve resets it.
-            plan.Syscall(Nr.prctl, "mark the process non-dumpable", (long)Prctl.SET_DUMPABLE, 0L, 0L, 0L, 0L);
+            // The plan starts in the sealed init, after the runtime's GO (uid/gid maps and the
+            // cgroup are set), already non-dumpable (Native/init/interpret.c).
+            plan.HandOver(req.ExecFifoFd);
             ns.Emit(plan, joinFds, c.Linux?.TimeOffsets);
             plan.Syscall(Nr.umask, "clear the umask for device and directory creation", 0L);
 
             RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot,
                 HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, idmapFds);
             EmitUts(plan, c);
+            if (p.Terminal == true) plan.HandOver(req.ConsoleSocketFd);
             TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
             if (!req.NoNewKeyring)
                 plan.Syscall(Nr.keyctl, "join a new session keyring", 1L /* KEYCTL_JOIN_SESSION_KEYRING */, PlanArg.Str("_ses." + req.Id))
                     .Tolerate(Errno.ENOSYS);
-            plan.Syscall(Nr.chdir, $"chdir to {p.Cwd} (process.cwd)", PlanArg.Str(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd))
-                .WithHint("process.cwd must be a directory inside the container");
+            // Only 0-2, --preserve-fds and LISTEN_FDS reach the container; the sync socket and
+            // exec.fifo stay until they are used. Closed before the cwd is resolved, so no fd of
+            // the runtime can serve as a way out (CVE-2024-21626).
+#if OCI_WEAKEN_CWD_IN_ROOT
+            CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
+            FdCloser.Emit(plan, 3 + Math.Max(0, req.PreserveFds), req.ChildSyncFd, req.ExecFifoFd);
+#else
+            FdCloser.Emit(plan, 3 + Math.Max(0, req.PreserveFds), req.ChildSyncFd, req.ExecFifoFd);
+            CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
+#endif
             IdentityPlanner.EmitRlimits(plan, p.Rlimits);
             SchedulingPlanner.EmitProcess(plan, p);
             SchedulingPlanner.EmitPersonality(plan, c.Linux?.Personality);
             MemoryPolicyPlanner.Emit(plan, c.Linux?.MemoryPolicy);
-            // Only 0-2, --preserve-fds and LISTEN_FDS reach the container; the sync socket and
-            // exec.fifo stay until they are used.
-            FdCloser.Emit(plan, 3 + Math.Max(0, req.PreserveFds), req.ChildSyncFd, req.ExecFifoFd);
             LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot), SetgroupsAllowed(ns));
             EmitExecHandshake(plan, req, p);
         }
@@ -85,7 +89,7 @@ public static class InitPlanBuilder
     private static bool InUserNamespace(NamespacePlanner ns) => ns.NewUserNamespace || ns.Joins.Exists(j => j.Type == "user");
 
     /// <summary>In a user namespace created by an unprivileged runtime, setgroups is denied.</summary>
-    private static bool SetgroupsAllowed(NamespacePlanner ns) => !(ns.NewUserNamespace && Sys.GetUid() != 0);
+    public static bool SetgroupsAllowed(NamespacePlanner ns) => !(ns.NewUserNamespace && Sys.GetUid() != 0);
 
     private static void EmitUts(ProcessPlan plan, OciConfig c)
     {

@@ -7,8 +7,6 @@ public sealed class InitRequest
     public required Spec.Loading.LoadedConfig Config { get; init; }
     /// <summary>The child's end of the sync socketpair.</summary>
     public required int ChildSyncFd { get; init; }
-    /// <summary>The parent's end: the child closes its copy so the parent's death reads as EOF.</summary>
-    public required int ParentSyncFd { get; init; }
     /// <summary>O_PATH fd of exec.fifo; the init opens it for writing and blocks there until `start`.</summary>
     public required int ExecFifoFd { get; init; }
     public int ConsoleSocketFd { get; init; } = -1;

@@ -29,7 +29,7 @@ public static class InitSpawner
             OnFd = (pid, fd) => SeccompListener.Send(linux?.Seccomp ?? new Spec.Config.LinuxSeccomp(), fd, pid, req.Id, req.Config),
             Process = req.Config.Config.Process,
         };
-        return ProcessSpawner.Spawn(init.Plan, init.Namespaces.CloneFlags, req.ChildSyncFd, sync, init.ParentFdsForChild, handlers);
+        return ProcessSpawner.Spawn(init.Plan, init.Namespaces.CloneFlags, sync, init.ParentFdsForChild, handlers);
     }
 
     private static void WriteOomScoreAdj(int pid, int adj)

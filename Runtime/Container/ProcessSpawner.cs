@@ -32,17 +32,20 @@ public sealed class SpawnHandlers
 }
 
 /// <summary>
-/// The parent's half of starting a plan: clone3 through the C helper, feed the child what only
-/// the parent can do, and wait until it reports ready (or execs) or names its failing step.
-/// On failure every process it made is killed and reaped.
+/// The parent's half of starting a plan: clone3 through the C helper (whose child execs the
+/// sealed init, which runs the plan), feed the child what only the parent can do, and wait
+/// until it reports ready (or execs) or names its failing step. On failure every process it
+/// made is killed and reaped.
 /// </summary>
 public static unsafe class ProcessSpawner
 {
     public readonly record struct Spawned(int Pid, int DirectChild);
 
-    public static Spawned Spawn(ProcessPlan plan, ulong cloneFlags, int childSyncFd, SyncChannel sync, IEnumerable<int> parentFdsForChild, SpawnHandlers h)
+    /// <param name="parentFdsForChild">runtime fds only the child uses: handed over to it, and closed here once it has them.</param>
+    public static Spawned Spawn(ProcessPlan plan, ulong cloneFlags, SyncChannel sync, IReadOnlyCollection<int> parentFdsForChild, SpawnHandlers h)
     {
-        byte[] bytes = plan.Build(childSyncFd);
+        foreach (int fd in parentFdsForChild) plan.HandOver(fd);
+        byte[] bytes = plan.Build(sync.ChildFd, sync.ParentFd);
         bool intoCgroup = h.CgroupFd >= 0;
         int pid;
         fixed (byte* p = bytes)

@@ -23,10 +23,10 @@ public static unsafe class HookRunner
 {
     private static readonly string[] JoinTypes = { "user", "ipc", "uts", "network", "pid", "cgroup", "mount" };
 
-    public static void RunAll(string phase, List<HookSpec>? hooks, byte[] state, int joinPid = -1)
+    public static void RunAll(string phase, List<HookSpec>? hooks, byte[] state, int joinPid = -1, HookCredentials? credentials = null)
     {
         if (hooks is null) return;
-        for (int i = 0; i < hooks.Count; i++) Run(phase, i, hooks[i], state, joinPid);
+        for (int i = 0; i < hooks.Count; i++) Run(phase, i, hooks[i], state, joinPid, credentials);
     }
 
     /// <summary>Runs every hook; failures become warnings (poststart, poststop).</summary>
@@ -35,12 +35,12 @@ public static unsafe class HookRunner
         if (hooks is null) return;
         for (int i = 0; i < hooks.Count; i++)
         {
-            try { Run(phase, i, hooks[i], state, -1); }
+            try { Run(phase, i, hooks[i], state, -1, null); }
             catch (RuntimeException e) { Logging.RuntimeLog.Warning(e.Message); }
         }
     }
 
-    public static void Run(string phase, int index, HookSpec hook, byte[] state, int joinPid)
+    public static void Run(string phase, int index, HookSpec hook, byte[] state, int joinPid, HookCredentials? credentials)
     {
         string what = $"{phase} hook {hook.Path} (hooks.{phase}[{index}])";
         int* stdinPipe = stackalloc int[2];
@@ -54,11 +54,11 @@ public static unsafe class HookRunner
         int pid;
         try
         {
-            ProcessPlan plan = BuildPlan(hook, joinFds, stdinPipe[0], outPipe[1], sync, what);
+            ProcessPlan plan = BuildPlan(hook, joinFds, stdinPipe[0], outPipe[1], sync, what, credentials);
             // The parent closes the pipe ends the child uses once the child has them (spawn returns).
             var parentFds = new List<int> { stdinPipe[0], outPipe[1] };
             foreach (var (_, fd) in joinFds) parentFds.Add(fd);
-            pid = ProcessSpawner.Spawn(plan, 0, sync.ChildFd, sync, parentFds,
+            pid = ProcessSpawner.Spawn(plan, 0, sync, parentFds,
                 new SpawnHandlers { EofMeansExec = true, What = what, Process = new ProcessSpec { Args = new List<string> { hook.Path } } }).Pid;
         }
         catch
@@ -72,11 +72,9 @@ public static unsafe class HookRunner
         WaitWithTimeout(pid, outPipe[0], hook.Timeout, what);
     }
 
-    private static ProcessPlan BuildPlan(HookSpec hook, List<(string Type, int Fd)> joinFds, int stdinRead, int outWrite, SyncChannel sync, string what)
+    private static ProcessPlan BuildPlan(HookSpec hook, List<(string Type, int Fd)> joinFds, int stdinRead, int outWrite, SyncChannel sync, string what, HookCredentials? credentials)
     {
         var plan = new ProcessPlan();
-        plan.Syscall(Nr.close, "close the runtime's end of the sync socket", (long)sync.ParentFd);
-        plan.Op(PlanOp.SyncWait, "wait for the runtime");
         NamespaceJoiner.Emit(plan, joinFds, what);
         if (joinFds.Exists(j => j.Type == "pid"))
             plan.Op(PlanOp.Fork, $"{what}: fork into the container's pid namespace");
@@ -84,6 +82,8 @@ public static unsafe class HookRunner
         plan.Syscall(Nr.dup3, "stdout to the runtime", (long)outWrite, 1L, 0L);
         plan.Syscall(Nr.dup3, "stderr to the runtime", (long)outWrite, 2L, 0L);
         Process.FdCloser.Emit(plan, 3, sync.ChildFd);
+        if (credentials is not null)
+            Process.LaunchPlanner.EmitCredentials(plan, credentials.Process, credentials.Filter, credentials.SetgroupsAllowed);
         List<string> args = hook.Args is { Count: > 0 } a ? a : new List<string> { hook.Path };
         List<string> env = hook.Env ?? new List<string>();
         plan.Op(PlanOp.Lookup, $"find {what}", PlanArg.Data(PlanStructs.StringBlock(new[] { hook.Path })), 1L, PlanArg.Str(""));

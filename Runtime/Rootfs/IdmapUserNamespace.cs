@@ -19,12 +19,10 @@ public static class IdmapUserNamespace
     {
         using var sync = SyncChannel.Create();
         var plan = new ProcessPlan();
-        plan.Syscall(Nr.close, "close the runtime's end of the sync socket", (long)sync.ParentFd);
-        plan.Op(PlanOp.SyncWait, "wait for the id maps");
         plan.Op(PlanOp.SyncSend, "report the maps written", (long)PlanMessageType.Ready);
         plan.Op(PlanOp.SyncWait, "hold the user namespace until the runtime has its fd");
         var linux = new LinuxSpec { UidMappings = uids, GidMappings = gids };
-        var spawned = ProcessSpawner.Spawn(plan, Clone.NEWUSER, sync.ChildFd, sync, new List<int>(),
+        var spawned = ProcessSpawner.Spawn(plan, Clone.NEWUSER, sync, new List<int>(),
             new SpawnHandlers { BeforeGo = pid => IdMapWriter.Write(pid, linux, denySetgroups: true), What = $"user namespace for the idmapped mount {where}" });
         try
         {

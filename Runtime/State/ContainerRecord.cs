@@ -28,6 +28,14 @@ public sealed class ContainerRecord
     [JsonPropertyName("namespaces")] public Dictionary<string, string>? Namespaces { get; set; }
     /// <summary>The config's hooks, kept for start (startContainer, poststart) and delete (poststop).</summary>
     [JsonPropertyName("hooks")] public OciRuntime.Spec.Config.HooksSpec? Hooks { get; set; }
+    /// <summary>
+    /// With startContainer hooks only: the container process's identity and seccomp profile, so
+    /// those hooks run with the credentials, no_new_privs and filter the container's process gets
+    /// (runc runs them from its init after setting all three).
+    /// </summary>
+    [JsonPropertyName("startContainerProcess")] public OciRuntime.Spec.Config.ProcessSpec? StartContainerProcess { get; set; }
+    [JsonPropertyName("startContainerSeccomp")] public OciRuntime.Spec.Config.LinuxSeccomp? StartContainerSeccomp { get; set; }
+    [JsonPropertyName("startContainerSetgroups")] public bool StartContainerSetgroups { get; set; }
     /// <summary>Set before the poststop hooks run, so a retried delete never runs them twice.</summary>
     [JsonPropertyName("poststopRan")] public bool PoststopRan { get; set; }
     /// <summary>Set once start released the init; "created" then can never come back.</summary>

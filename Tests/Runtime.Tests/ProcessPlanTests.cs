@@ -12,18 +12,25 @@ public class ProcessPlanTests
         var plan = new ProcessPlan();
         PlanSlot s = plan.NewSlot();
         plan.Syscall(165, "mount", PlanArg.Str("proc"), PlanArg.FdPath(s), PlanArg.Slot(s), 7L).Into(s).Tolerate(2, skip: 3).SkipIfSucceeded(1);
-        byte[] b = plan.Build(syncFd: 9);
+        plan.HandOver(12);
+        byte[] b = plan.Build(syncFd: 9, parentSyncFd: 10);
 
         Assert.Equal(ProcessPlan.Magic, BinaryPrimitives.ReadUInt32LittleEndian(b));
         Assert.Equal(ProcessPlan.Version, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(4)));
         Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(8)));   // steps
         Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(12)));  // slots
-        Assert.Equal(32u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(16))); // steps offset
+        Assert.Equal(48u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(16))); // steps offset
         uint dataOffset = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(20));
-        Assert.Equal(32u + 80u, dataOffset);
+        Assert.Equal(48u + 80u, dataOffset);
         Assert.Equal(9, BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(28)));
+        Assert.Equal(10, BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(32)));
+        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(24));
+        Assert.Equal(0, b[dataOffset + dataLength - 1]); // the C side relies on a final NUL
+        uint handOverOffset = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(36));
+        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(40)));
+        Assert.Equal(12, BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan((int)handOverOffset)));
 
-        var step = b.AsSpan(32, 80);
+        var step = b.AsSpan(48, 80);
         Assert.Equal((uint)PlanOp.Syscall, BinaryPrimitives.ReadUInt32LittleEndian(step));
         Assert.Equal(165, BinaryPrimitives.ReadInt32LittleEndian(step.Slice(4)));
         uint kinds = BinaryPrimitives.ReadUInt32LittleEndian(step.Slice(8));
@@ -46,9 +53,18 @@ public class ProcessPlanTests
         var plan = new ProcessPlan();
         foreach (byte[] blob in blobs ?? System.Array.Empty<byte[]>())
             plan.Syscall(1, "x", PlanArg.Data(blob ?? new byte[1]));
-        byte[] b = plan.Build(3);
+        byte[] b = plan.Build(3, 4);
         for (int i = 0; i < plan.Steps.Count; i++)
-            if (BinaryPrimitives.ReadInt64LittleEndian(b.AsSpan(32 + 80 * i + 32)) % 8 != 0) return false;
+            if (BinaryPrimitives.ReadInt64LittleEndian(b.AsSpan(ProcessPlan.HeaderSize + 80 * i + 32)) % 8 != 0) return false;
         return true;
+    }
+
+    [Fact]
+    public void StringsWithNul_AreRefused_NotCut()
+    {
+        var e = Assert.Throws<PlanStringException>(() => PlanArg.Str("/bin/sh\0-c"));
+        Assert.Contains("NUL byte at offset 7", e.Message);
+        Assert.Contains("\\x00", e.Message);
+        Assert.Throws<PlanStringException>(() => PlanStructs.StringBlock(new[] { "ok", "hook\0arg" }));
     }
 }

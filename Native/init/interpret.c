@@ -1,0 +1,205 @@
+/*
+ * The plan interpreter. It runs in the sealed init (start.c), or, in the weakened test build
+ * only, in the runtime's cloned child. Either way nothing here may call libc: in the cloned
+ * child another thread of the runtime may have held a libc lock at clone time, and the sealed
+ * init has no libc at all. Raw syscalls (sys.h), the plan's own memory and static buffers only.
+ */
+#include <linux/filter.h>
+#include <linux/prctl.h>
+#include <linux/seccomp.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include "../helper/plan.h"
+#include "../helper/sys.h"
+
+static int64_t slots[OCI_MAX_SLOTS];
+static int report_fd = -1;
+static char fdpaths[6][32];
+
+long oci_lookup(const char *argv_block, int64_t argc, const char *path_env, const char *data_end);
+long oci_exec(const char *argv_block, int64_t argc, const char *envp_block, int64_t envc, const char *data_end);
+
+static void report(uint32_t type, int32_t step, int32_t err, int32_t pid)
+{
+    struct oci_msg m = { .type = type, .step = step, .err = err, .pid = pid };
+    if (report_fd >= 0)
+        oci_sys3(__NR_write, report_fd, &m, sizeof m);
+}
+
+static __attribute__((noreturn)) void fail(int32_t step, int32_t err, int32_t detail)
+{
+    report(OCI_MSG_ERROR, step, err, detail);
+    oci_exit(1);
+}
+
+/* Handlers and the mask come from the runtime (which ignores SIGPIPE and blocked every signal
+ * around clone3 so that no runtime handler runs in the child); the container starts from the
+ * defaults. The kernel's sigaction layout: glibc's differs. */
+static void reset_signals(void)
+{
+    struct oci_kernel_sigaction dfl;
+    oci_memset(&dfl, 0, sizeof dfl);
+    dfl.handler = SIG_DFL;
+    for (int sig = 1; sig <= 64; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP)
+            continue;
+        oci_sys4(__NR_rt_sigaction, sig, &dfl, 0, sizeof dfl.mask);
+    }
+    uint64_t none = 0;
+    oci_sys4(__NR_rt_sigprocmask, SIG_SETMASK, &none, 0, sizeof none);
+}
+
+static void fmt_fdpath(char *out, int64_t fd)
+{
+    static const char prefix[] = "/proc/self/fd/";
+    oci_memcpy(out, prefix, sizeof prefix - 1);
+    int n = oci_utoa(out + sizeof prefix - 1, (uint64_t)fd);
+    out[sizeof prefix - 1 + n] = '\0';
+}
+
+/* The verifier has checked every kind, offset and slot index already. */
+static int resolve_args(const struct oci_step *s, const char *data, long out[6])
+{
+    for (int i = 0; i < 6; i++) {
+        uint32_t kind = (s->arg_kinds >> (3 * i)) & 7u;
+        int64_t v = s->args[i];
+        switch (kind) {
+        case OCI_ARG_IMM:
+            out[i] = (long)v;
+            break;
+        case OCI_ARG_DATA:
+            out[i] = v < 0 ? 0 : (long)(data + v);
+            break;
+        case OCI_ARG_SLOT:
+            out[i] = (long)slots[v];
+            break;
+        case OCI_ARG_FDPATH:
+            if (slots[v] < 0)
+                return -1;
+            fmt_fdpath(fdpaths[i], slots[v]);
+            out[i] = (long)fdpaths[i];
+            break;
+        default:
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static long send_fd(int sock, const void *data, size_t len, int fd)
+{
+    char control[CMSG_SPACE(sizeof(int))];
+    oci_memset(control, 0, sizeof control);
+    struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = control, .msg_controllen = sizeof control };
+    struct cmsghdr *c = (struct cmsghdr *)control;
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    oci_memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    return oci_sys3(__NR_sendmsg, sock, &msg, MSG_NOSIGNAL);
+}
+
+/* EOF (the runtime died or gave up) ends the wait as much as GO does: never block forever. */
+static long wait_for_go(int fd)
+{
+    struct oci_msg m;
+    long n = oci_sys3_retry(__NR_read, fd, (long)&m, sizeof m);
+    if (n < 0)
+        return n;
+    if (n != (long)sizeof m || m.type != OCI_MSG_GO)
+        return n == 0 ? -32 /* EPIPE */ : -71 /* EPROTO */;
+    return 0;
+}
+
+static long run_step(const struct oci_step *s, const long a[6], int sync_fd, const char *data_end)
+{
+    switch (s->op) {
+    case OCI_OP_SYSCALL:
+        return oci_sys6(s->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+    case OCI_OP_SYNC_WAIT:
+        return wait_for_go(sync_fd);
+    case OCI_OP_SYNC_SEND: {
+        struct oci_msg m = { .type = (uint32_t)a[0] };
+        long n = oci_sys3(__NR_write, sync_fd, &m, sizeof m);
+        return n == (long)sizeof m ? 0 : (n < 0 ? n : -5 /* EIO */);
+    }
+    case OCI_OP_FORK: {
+        long pid = oci_sys5(__NR_clone, SIGCHLD, 0, 0, 0, 0);
+        if (pid < 0)
+            return pid;
+        if (pid > 0) {
+            /* The parent of the new init only relays its pid; the runtime reaps it. */
+            struct oci_msg m = { .type = OCI_MSG_PID, .pid = (int32_t)pid };
+            oci_sys3(__NR_write, sync_fd, &m, sizeof m);
+            oci_exit(0);
+        }
+        return 0;
+    }
+    case OCI_OP_LOOKUP:
+        return oci_lookup((const char *)a[0], a[1], (const char *)a[2], data_end);
+    case OCI_OP_EXEC:
+        return oci_exec((const char *)a[0], a[1], (const char *)a[2], a[3], data_end);
+    case OCI_OP_SEND_FD:
+        return send_fd((int)a[0], (const void *)a[1], (size_t)a[2], (int)a[3]);
+    case OCI_OP_SYNC_SEND_FD: {
+        struct oci_msg m = { .type = OCI_MSG_FD };
+        return send_fd(sync_fd, &m, sizeof m, (int)a[0]);
+    }
+    case OCI_OP_SECCOMP: {
+        struct sock_fprog prog = { .len = (unsigned short)a[2], .filter = (struct sock_filter *)a[1] };
+        return oci_sys3(__NR_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned int)a[0], &prog);
+    }
+    case OCI_OP_REPORT_TO:
+        report_fd = (int)a[0];
+        return 0;
+    default:
+        return -22; /* EINVAL */
+    }
+}
+
+void oci_run_plan(const struct oci_plan_header *plan, uint64_t plan_length)
+{
+    /* Before anything else: nobody in the container may ptrace this process or open its
+     * /proc/<pid>/{mem,exe,environ} while it runs our code in the container's namespaces. */
+    oci_sys5(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
+    reset_signals();
+    report_fd = plan->sync_fd;
+
+    int32_t bad_step;
+    if (oci_verify_plan(plan, plan_length, &bad_step) < 0)
+        fail(OCI_STEP_VERIFY, 22 /* EINVAL */, bad_step);
+
+    /* The runtime's fds the plan uses were made inheritable only to survive our execve;
+     * close-on-exec again, so the container's execve closes whatever the plan left open. */
+    const int32_t *handover = (const int32_t *)((const char *)plan + plan->handover_offset);
+    for (uint32_t i = 0; i < plan->handover_count; i++)
+        oci_sys3(__NR_fcntl, handover[i], F_SETFD, FD_CLOEXEC);
+
+    const struct oci_step *steps = (const struct oci_step *)((const char *)plan + plan->steps_offset);
+    const char *data = (const char *)plan + plan->data_offset;
+    const char *data_end = data + plan->data_length;
+    long a[6];
+
+    for (uint32_t i = 0; i < plan->step_count; i++) {
+        const struct oci_step *s = &steps[i];
+        if (resolve_args(s, data, a) < 0)
+            fail((int32_t)i, 9 /* EBADF: the slot holds no fd */, 0);
+        long r = run_step(s, a, plan->sync_fd, data_end);
+        if (r < 0 && r > -4096) {
+            int err = (int)-r;
+            if (s->ok_errno != 0 && err == s->ok_errno) {
+                i += (uint32_t)s->skip_on_ok_errno;
+                continue;
+            }
+            fail((int32_t)i, err, 0);
+        }
+        if (s->result_slot >= 0)
+            slots[s->result_slot] = r;
+        i += (uint32_t)s->skip_on_success;
+    }
+    oci_exit(0);
+}
