@@ -16,7 +16,7 @@ all: $(BIN)
 $(BIN): $(SOURCES)
 	$(DOTNET) publish Runtime/Oci.Runtime.csproj -c $(CONFIG) -r $(RID) -o $(PUBLISH_DIR) -nologo -v quiet
 	@mkdir -p bin
-	cp $(PUBLISH_DIR)/oci-runtime $(BIN)
+	cp $(PUBLISH_DIR)/oci-runtime $(BIN).tmp && mv -f $(BIN).tmp $(BIN)   # rename: a running copy keeps its inode
 	@echo "built $(BIN) ($$(stat -c %s $(BIN)) bytes)"
 
 # Unit tests, then end-to-end conformance tests against the built binary (as root).

@@ -178,6 +178,9 @@ void oci_run_plan(const struct oci_plan_header *plan, uint64_t plan_length)
     const int32_t *handover = (const int32_t *)((const char *)plan + plan->handover_offset);
     for (uint32_t i = 0; i < plan->handover_count; i++)
         oci_sys3(__NR_fcntl, handover[i], F_SETFD, FD_CLOEXEC);
+    /* the sync socket too: for exec'd processes and hooks its EOF is how the runtime learns
+     * that the final execve happened */
+    oci_sys3(__NR_fcntl, plan->sync_fd, F_SETFD, FD_CLOEXEC);
 
     const struct oci_step *steps = (const struct oci_step *)((const char *)plan + plan->steps_offset);
     const char *data = (const char *)plan + plan->data_offset;
