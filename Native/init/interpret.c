@@ -5,6 +5,7 @@
  * init has no libc at all. Raw syscalls (sys.h), the plan's own memory and static buffers only.
  */
 #include <linux/filter.h>
+#include <linux/sched.h>
 #include <linux/prctl.h>
 #include <linux/seccomp.h>
 #include <fcntl.h>
@@ -115,6 +116,38 @@ static long wait_for_go(int fd)
     return 0;
 }
 
+/* For a pid (or time) namespace: the new process takes over the plan, its parent reports its
+ * host pid and exits. The new process waits for that exit (EOF on a pipe) before its next
+ * step, so the runtime always learns the pid before any message of the new process (an ERROR
+ * first would leave it unknown and unreaped). CLONE_PARENT makes it the runtime's child, not
+ * ours, so the runtime can wait for it and reap it: a zombie left in a pid namespace keeps that
+ * namespace's init from being reaped. A pid namespace's init may not use CLONE_PARENT. */
+static long fork_and_relay_pid(int sync_fd)
+{
+    int exited[2];
+    long r = oci_sys2(__NR_pipe2, exited, O_CLOEXEC);
+    if (r < 0)
+        return r;
+    long pid = oci_sys5(__NR_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+    if (pid == -22 /* EINVAL */)
+        pid = oci_sys5(__NR_clone, SIGCHLD, 0, 0, 0, 0);
+    if (pid < 0) {
+        oci_sys1(__NR_close, exited[0]);
+        oci_sys1(__NR_close, exited[1]);
+        return pid;
+    }
+    if (pid > 0) {
+        struct oci_msg m = { .type = OCI_MSG_PID, .pid = (int32_t)pid };
+        oci_sys3(__NR_write, sync_fd, &m, sizeof m);
+        oci_exit(0); /* closes exited[1]: the new process goes on */
+    }
+    oci_sys1(__NR_close, exited[1]);
+    char c;
+    oci_sys3_retry(__NR_read, exited[0], (long)&c, 1);
+    oci_sys1(__NR_close, exited[0]);
+    return 0;
+}
+
 static long run_step(const struct oci_step *s, const long a[6], int sync_fd, const char *data_end)
 {
     switch (s->op) {
@@ -127,18 +160,8 @@ static long run_step(const struct oci_step *s, const long a[6], int sync_fd, con
         long n = oci_sys3(__NR_write, sync_fd, &m, sizeof m);
         return n == (long)sizeof m ? 0 : (n < 0 ? n : -5 /* EIO */);
     }
-    case OCI_OP_FORK: {
-        long pid = oci_sys5(__NR_clone, SIGCHLD, 0, 0, 0, 0);
-        if (pid < 0)
-            return pid;
-        if (pid > 0) {
-            /* The parent of the new init only relays its pid; the runtime reaps it. */
-            struct oci_msg m = { .type = OCI_MSG_PID, .pid = (int32_t)pid };
-            oci_sys3(__NR_write, sync_fd, &m, sizeof m);
-            oci_exit(0);
-        }
-        return 0;
-    }
+    case OCI_OP_FORK:
+        return fork_and_relay_pid(sync_fd);
     case OCI_OP_LOOKUP:
         return oci_lookup((const char *)a[0], a[1], (const char *)a[2], data_end);
     case OCI_OP_EXEC:

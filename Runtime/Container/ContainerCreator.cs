@@ -13,11 +13,16 @@ namespace OciRuntime.Container;
 /// runtime.md "create": validate, make the state dir and exec.fifo under the id lock, start the
 /// init (which builds the container and blocks on the fifo), record the state. A failure at any
 /// point removes everything made so far: processes, state dir, lock file.
+/// Crash safety: before anything exists outside the state dir, an intent record (state.json
+/// with no pid, the cgroup path) is written, so a `delete --force` after this process was
+/// killed finds and removes the cgroup; the init itself exits when the runtime dies before it
+/// recorded the final state (every wait of the init ends on EOF of the sync socket).
 /// </summary>
 public static class ContainerCreator
 {
     public static ContainerRecord Create(StateStore store, string id, CreateOptions opts)
     {
+        PreservedFds.EnsureOpen(opts.PreserveFds);
         LoadedConfig loaded = ConfigLoader.Load(opts.Bundle);
         ConfigValidator.EnsureValid(loaded.Config);
 
@@ -30,17 +35,23 @@ public static class ContainerCreator
         SyncChannel? sync = null;
         CgroupV2Manager? cgroup = null;
         bool hooksStarted = false;
+        ProcessSpawner.Spawned? spawned = null;
         try
         {
             if (!opts.CgroupsDisabled)
-            {
                 cgroup = CgroupV2Manager.ForContainer(loaded.Config.Linux?.CgroupsPath, id);
-                try { cgroup?.Create(); }
+            store.Save(IntentRecord(loaded, id, cgroup));
+            if (cgroup is not null)
+            {
+                try { cgroup.Create(); }
                 catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
                 {
-                    throw new RuntimeException($"config.json: linux.cgroupsPath: cannot create cgroup {cgroup!.Dir}: {e.Message}");
+                    throw new RuntimeException($"config.json: linux.cgroupsPath: cannot create cgroup {cgroup.Dir}: {e.Message}");
                 }
-                cgroup?.Apply(loaded.Config.Linux?.Resources); // a CgroupException names the setting and what to do
+                // A process started in a frozen cgroup stops at once: create would wait forever.
+                if (CgroupFreezer.IsFreezeRequested(cgroup.Dir) || CgroupFreezer.IsFrozen(cgroup.Dir))
+                    throw new RuntimeException($"container's cgroup unexpectedly frozen: {cgroup.Dir} (thaw it, or an ancestor, with cgroup.freeze = 0)");
+                cgroup.Apply(loaded.Config.Linux?.Resources); // a CgroupException names the setting and what to do
             }
             string fifo = store.FifoPath(id);
             if (Sys.Mkfifo(fifo, 0x192 /* 0622 */) < 0) throw new SyscallException($"mkfifo {fifo}", Sys.LastErrno);
@@ -77,15 +88,16 @@ public static class ContainerCreator
             };
             InitPlan plan = InitPlanBuilder.Build(req);
             cgroupFd = cgroup is null ? -1 : Sys.Open(cgroup.Dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
-            ProcessSpawner.Spawned spawned = InitSpawner.Spawn(req, plan, sync, cgroupFd, cgroup is null ? null : cgroup.AddProcess,
+            spawned = InitSpawner.Spawn(req, plan, sync, cgroupFd, cgroup is null ? null : cgroup.AddProcess,
                 pid => { hooksStarted = true; RunCreateHooks(loaded, id, pid); });
+            int initPid = spawned.Value.Pid;
 
             var record = new ContainerRecord
             {
                 OciVersion = loaded.Config.OciVersion,
                 Id = id,
-                Pid = spawned.Pid,
-                PidStartTime = ProcessIdentity.Read(spawned.Pid)?.StartTime ?? 0,
+                Pid = initPid,
+                PidStartTime = ProcessIdentity.Read(initPid)?.StartTime ?? 0,
                 Bundle = loaded.BundlePath,
                 Rootfs = loaded.RootfsPath,
                 Created = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffK", CultureInfo.InvariantCulture),
@@ -102,11 +114,17 @@ public static class ContainerCreator
                 record.StartContainerSetgroups = InitPlanBuilder.SetgroupsAllowed(plan.Namespaces);
             }
             store.Save(record);
-            if (opts.PidFile is { } pf) PidFile.Write(pf, spawned.Pid);
+            if (opts.PidFile is { } pf) PidFile.Write(pf, initPid);
+            ProcessSpawner.Release(spawned.Value, plan.Plan, sync, loaded.Config.Process);
             return record;
         }
         catch
         {
+            if (spawned is { } s)
+            {
+                Sys.Kill(s.Pid, Signals.SIGKILL);
+                ProcessSpawner.Reap(s.Pid);
+            }
             // The create hooks may have set things up (network, devices) that poststop undoes:
             // a failed create after them is a container that stopped, so poststop runs now.
             if (hooksStarted)
@@ -138,6 +156,19 @@ public static class ContainerCreator
         Hooks.HookRunner.RunAll("createRuntime", h?.CreateRuntime, state);
         Hooks.HookRunner.RunAll("createContainer", h?.CreateContainer, state, joinPid: pid);
     }
+
+    /// <summary>What `delete --force` needs if this process dies before the real record exists.</summary>
+    private static ContainerRecord IntentRecord(LoadedConfig loaded, string id, CgroupV2Manager? cgroup) => new()
+    {
+        OciVersion = loaded.Config.OciVersion,
+        Id = id,
+        Pid = 0, // no process yet: the container reads as stopped, and `delete` removes the rest
+        Bundle = loaded.BundlePath,
+        Rootfs = loaded.RootfsPath,
+        Created = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffK", CultureInfo.InvariantCulture),
+        Owner = Sys.GetUid() == 0 ? "root" : Sys.GetUid().ToString(CultureInfo.InvariantCulture),
+        CgroupPath = cgroup?.Dir,
+    };
 
     /// <summary>Socket activation: LISTEN_FDS fds after stdio pass through, as in runc.</summary>
     private static int ListenFds()

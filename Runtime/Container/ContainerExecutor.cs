@@ -37,6 +37,7 @@ public static class ContainerExecutor
             {
                 throw new RuntimeException("a terminal needs --console-socket (the runtime does not proxy a tty)", FailureExitCode);
             }
+            PreservedFds.EnsureOpen(o.PreserveFds);
             // A pid namespace join forks: the process is then our grandchild, so become its reaper.
             if (!o.Detach) Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 

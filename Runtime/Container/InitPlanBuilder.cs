@@ -102,7 +102,19 @@ public static class InitPlanBuilder
     private static void EmitExecHandshake(ProcessPlan plan, InitRequest req, ProcessSpec p)
     {
         LaunchPlanner.EmitLookup(plan, p, " (process.args[0])");
+        // The open below runs after `create` returned, where a failure could only reach `start`:
+        // prove now that the path works (a container without /proc, or with something else
+        // there, fails create with this step's message).
+        PlanSlot probe = plan.NewSlot();
+        plan.Syscall(Nr.openat, "reach exec.fifo through /proc/self/fd", (long)AtFlags.FDCWD, PlanArg.Str($"/proc/self/fd/{req.ExecFifoFd}"), (long)(O.PATH | O.CLOEXEC))
+            .Into(probe).WithHint("the container needs procfs mounted at /proc (mounts: {\"destination\": \"/proc\", \"type\": \"proc\"})");
+        plan.Syscall(Nr.close, "close the exec.fifo probe", PlanArg.Slot(probe));
         plan.Op(PlanOp.SyncSend, "tell the runtime the container is created", (long)PlanMessageType.Ready);
+        // Until the runtime has recorded the container (state.json), this process must not
+        // outlive it: a runtime killed now leaves EOF here, and the init exits instead of
+        // blocking on exec.fifo where no `delete` could find it.
+        plan.Op(PlanOp.SyncWait, "wait for the runtime to record the container");
+        plan.Op(PlanOp.SyncSend, "confirm to the runtime", (long)PlanMessageType.Ready);
         plan.Syscall(Nr.close, "close the sync socket", (long)req.ChildSyncFd);
         PlanSlot fifo = plan.NewSlot();
         // The fd number is known now, so its /proc/self/fd path is too; the open blocks until `start`

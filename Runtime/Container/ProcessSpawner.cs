@@ -109,8 +109,25 @@ public static unsafe class ProcessSpawner
             Sys.Kill(final, Signals.SIGKILL);
             if (direct != final) Sys.Kill(direct, Signals.SIGKILL);
             Reap(direct);
+            // The forked process is our child too (CLONE_PARENT): reap it, or it stays a zombie
+            // that keeps the container's pid namespace (and so its init) from being reaped.
+            if (final != direct) Reap(final);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The last exchange with an init that reported READY: GO once the runtime has recorded it,
+    /// then its confirmation. Anything else (an error, EOF: it died) fails the create.
+    /// </summary>
+    public static void Release(Spawned spawned, ProcessPlan plan, SyncChannel sync, ProcessSpec? process, string what = "container init")
+    {
+        sync.Send(PlanMessageType.Go);
+        SyncChannel.Message? m = sync.Receive();
+        if (m is { Type: PlanMessageType.Ready }) return;
+        if (m is { Type: PlanMessageType.Error } e)
+            throw new RuntimeException(InitErrors.Describe(plan, process, e.Step, e.Errno));
+        throw new RuntimeException($"{what} exited before create finished ({DescribeExit(spawned.Pid)})");
     }
 
     public static int Reap(int pid)

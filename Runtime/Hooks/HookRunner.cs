@@ -61,6 +61,12 @@ public static unsafe class HookRunner
             pid = ProcessSpawner.Spawn(plan, 0, sync, parentFds,
                 new SpawnHandlers { EofMeansExec = true, What = what, Process = new ProcessSpec { Args = new List<string> { hook.Path } } }).Pid;
         }
+        catch (RuntimeException e) when (e is not HookException)
+        {
+            Sys.Close(stdinPipe[1]);
+            Sys.Close(outPipe[0]);
+            throw new HookException($"{what} cannot start: {e.Message}");
+        }
         catch
         {
             Sys.Close(stdinPipe[1]);
