@@ -11,7 +11,7 @@ namespace OciRuntime.Conformance.Security;
 /// </summary>
 public class BinaryOverwriteAttacks(ITestOutputHelper log)
 {
-    // The attack 1: an image script whose interpreter is /proc/self/exe makes the kernel run the
+    // The attack 1: an image with a dynamic loader and a script whose interpreter is /proc/self/exe makes the kernel run the
     // exe of the process doing the execve (the runtime's, unless sealed) inside the container, dumpable.
     [Fact]
     public void ExecOfProcSelfExeScript_CannotReopenTheRuntimeBinaryForWriting() =>
@@ -21,6 +21,7 @@ public class BinaryOverwriteAttacks(ITestOutputHelper log)
             string evil = Path.Combine(c.Dir, "rootfs", "bin", "evil");
             File.WriteAllText(evil, "#!/proc/self/exe\n");
             File.SetUnixFileMode(evil, (UnixFileMode)0b111_101_101);
+            SecuritySuite.AddDynamicLoader(Path.Combine(c.Dir, "rootfs"), runtime);
             c.Configure(b => b.Args("/attacker", "watch", "8000", "1"));
             var canary = SecuritySuite.WithCanary();
             var created = c.Create(canary).ShouldSucceed();

@@ -58,6 +58,24 @@ public static class SecuritySuite
         }
     }
 
+    /// <summary>
+    /// Gives the image the dynamic loader and libraries the runtime binary needs (`ldd`), as any
+    /// glibc-based image has: then the kernel can run the runtime's own binary inside the container.
+    /// </summary>
+    public static void AddDynamicLoader(string rootfs, string runtime)
+    {
+        var ldd = ProcessRunner.Run("/usr/bin/ldd", [runtime]).ShouldSucceed();
+        foreach (var line in ldd.Stdout.Split('\n'))
+        {
+            string? lib = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .FirstOrDefault(w => w.StartsWith('/'));
+            if (lib == null || !File.Exists(lib)) continue;
+            string dest = Path.Combine(rootfs, lib.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            if (!File.Exists(dest)) File.Copy(lib, dest);
+        }
+    }
+
     public const string CanaryName = "OCI_SECRET_CANARY";
 
     /// <summary>Options that put a secret in the runtime's environment: no container process may read it.</summary>
