@@ -133,6 +133,24 @@ public static class SecuritySuite
     }
 
     /// <summary>
+    /// For an attack with no known weakness to switch on (no build of ours is known to let it through):
+    /// must be blocked by OCI_RUNTIME; the weak build's result is only recorded. Another test must show
+    /// that the attacker's detection of this class works (named in the test's comment).
+    /// </summary>
+    public static void AssertBlocked(ITestOutputHelper log, string attack, Func<string, Outcome> run, string? runcKnownWeakBecause = null)
+    {
+        var real = run(TestEnv.Runtime);
+        Record(log, attack, TestEnv.RuntimeName, real);
+        if (TestEnv.IsRunc && real.Escaped && runcKnownWeakBecause != null)
+        {
+            log.WriteLine($"runc is known weak here: {runcKnownWeakBecause}");
+            return;
+        }
+        if (!TestEnv.IsRunc) Record(log, attack, "weak-build", run(WeakRuntime));
+        Assert.False(real.Escaped, $"{attack}: the attack worked against {TestEnv.Runtime}:\n{real.Detail}");
+    }
+
+    /// <summary>
     /// For attacks whose "weakened" side is a test configuration (the runtime does exactly what the config
     /// says): the hardened config must block, the weakened config must let the attacker see it.
     /// </summary>
