@@ -12,8 +12,6 @@ namespace OciRuntime.Conformance.Security;
 /// </summary>
 public class HostFdAttacks(ITestOutputHelper log)
 {
-    const string Runc115 = "runc 1.1.5 predates the CVE-2024-21626 fix (1.1.12): its leaked fds make this escape work";
-
     /// <summary>The fds a runtime has open around the chdir are small: its own few, cgroup, state and sync fds.</summary>
     static readonly int[] s_fds = [3, 4, 5, 6, 7, 8, 9, 10];
 
@@ -44,7 +42,7 @@ public class HostFdAttacks(ITestOutputHelper log)
                 if (o.Escaped) return o with { Detail = string.Join("\n", evidence) };
             }
             return Outcome.Blocked("no fd led outside the root", string.Join("\n", evidence));
-        }, Runc115);
+        });
 
     // No fd of today's exec path leads outside (measured: the weak build is blocked too), so this is a
     // guard only; ProcessCwdThroughProcSelfFd_StaysInsideTheRoot shows the attacker's cwd check catches it.
@@ -66,7 +64,7 @@ public class HostFdAttacks(ITestOutputHelper log)
                 if (o.Escaped) return o with { Detail = string.Join("\n", evidence) };
             }
             return Outcome.Blocked("no fd led outside the root", string.Join("\n", evidence));
-        }, Runc115);
+        });
 
     // Whatever the cwd, the process must start with only 0-2 (and what the caller hands over). The
     // weakened configuration hands over fd 3 with --preserve-fds but tells the attacker nothing is

@@ -32,6 +32,7 @@
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -445,6 +446,16 @@ static void check_masked(const char *p)
         if (entries) say("ESCAPE masked %s lists %d entries", p, entries);
         else say("BLOCKED masked %s empty-dir", p);
         return;
+    }
+    /* CVE-2025-31133 class: a mask that is not the character device 1:3 may be whatever a swapped
+     * /dev/null pointed at (a host procfs file such as core_pattern): is it write-openable? */
+    if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3) {
+        int w = open(p, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (w >= 0) {
+            close(w);
+            say("ESCAPE masked %s is not /dev/null and opens for writing", p);
+            return;
+        }
     }
     int fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) { say("BLOCKED masked %s %s", p, en(errno)); return; }
