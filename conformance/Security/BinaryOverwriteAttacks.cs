@@ -55,6 +55,8 @@ public class BinaryOverwriteAttacks(ITestOutputHelper log)
             b.Configure(cb =>
             {
                 cb.SetNamespace("pid", $"/proc/{a.Pid()}/ns/pid");
+                // A's image: B's busybox is then a file the attacker knows as the image's own, not a foreign exe.
+                cb.Config["root"] = a.Bundle.Config["root"]!.DeepClone();
                 cb.Args("true");
             });
             var createdB = b.Create(canary);
