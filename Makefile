@@ -9,7 +9,10 @@ BIN         := bin/oci-runtime
 PREFIX      ?= /usr/local
 SOURCES     := $(shell find Runtime Spec Native Seccomp Cgroups -type f \( -name '*.cs' -o -name '*.c' -o -name '*.h' -o -name '*.csproj' -o -name '*.targets' -o -name '*.txt' \) -not -path '*/obj/*' -not -path '*/bin/*') nativeaot.props Directory.Build.props
 
-.PHONY: all test unit conformance stress bench demo install clean
+WEAK_BIN    := build/weak/oci-runtime
+WEAKENINGS  := conformance/Security/weakenings.txt
+
+.PHONY: all test unit conformance stress bench demo install clean weak
 
 all: $(BIN)
 
@@ -18,6 +21,16 @@ $(BIN): $(SOURCES)
 	@mkdir -p bin
 	cp $(PUBLISH_DIR)/oci-runtime $(BIN).tmp && mv -f $(BIN).tmp $(BIN)   # rename: a running copy keeps its inode
 	@echo "built $(BIN) ($$(stat -c %s $(BIN)) bytes)"
+
+# Test-only weak build: every OCI_WEAKEN_* symbol of $(WEAKENINGS) defined (each switches off one
+# protection), so conformance/Security can show each attack test is able to fail. Own obj/weak and
+# bin/weak dirs (Directory.Build.props); never installed, never copied to bin/.
+weak: $(WEAK_BIN)
+
+$(WEAK_BIN): $(SOURCES) $(WEAKENINGS)
+	$(DOTNET) publish Runtime/Oci.Runtime.csproj -c $(CONFIG) -r $(RID) -p:OciWeaken=true -o build/weak/publish -nologo -v quiet
+	cp build/weak/publish/oci-runtime $(WEAK_BIN)
+	@echo "built $(WEAK_BIN) (test only: protections in $(WEAKENINGS) switched off)"
 
 # Unit tests, then end-to-end conformance tests against the built binary (as root).
 # The last line is "N passed, N failed, N skipped", counted from the TRX results.

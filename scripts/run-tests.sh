@@ -50,6 +50,9 @@ if [ "$mode" != conformance ]; then
 fi
 if [ "$mode" != unit ]; then
   export OCI_RUNTIME="${OCI_RUNTIME:-$PWD/bin/oci-runtime}"
+  # The test-only weak build (protections switched off) that conformance/Security attacks too.
+  make -s weak || echo "run-tests: make weak failed; the security suite will say so" >&2
+  export OCI_WEAK_RUNTIME="${OCI_WEAK_RUNTIME:-$PWD/build/weak/oci-runtime}"
   run_project conformance/Oci.Conformance.csproj conformance
 fi
 

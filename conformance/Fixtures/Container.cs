@@ -18,7 +18,8 @@ public sealed class Container : IDisposable
 
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(20);
 
-    public Container(string tag, bool withLog = false)
+    /// <param name="runtime">Another runtime binary than OCI_RUNTIME (the security suite's weak build).</param>
+    public Container(string tag, bool withLog = false, string? runtime = null)
     {
         TestEnv.RequireRoot();
         Id = TestEnv.NewId(tag);
@@ -27,7 +28,7 @@ public sealed class Container : IDisposable
         Directory.CreateDirectory(RootDir);
         try
         {
-            Cli = new RuntimeCli(RootDir, withLog ? Path.Combine(Dir, "log.json") : null, Id);
+            Cli = new RuntimeCli(RootDir, withLog ? Path.Combine(Dir, "log.json") : null, Id, runtime);
             Bundle = new Bundle(Path.Combine(Dir, "bundle"), Id);
         }
         catch

@@ -13,9 +13,10 @@ public sealed class RuntimeCli
     /// <summary>If set, every runtime call gets OCI_CONFORMANCE_ID=&lt;id&gt; in its environment (see Processes).</summary>
     public string? MarkerId { get; }
 
-    public RuntimeCli(string root, string? logFile = null, string? markerId = null)
+    /// <param name="runtime">Another runtime binary than OCI_RUNTIME (the security suite's weak build).</param>
+    public RuntimeCli(string root, string? logFile = null, string? markerId = null, string? runtime = null)
     {
-        Runtime = TestEnv.Runtime;
+        Runtime = runtime ?? TestEnv.Runtime;
         Root = root;
         LogFile = logFile;
         MarkerId = markerId;
