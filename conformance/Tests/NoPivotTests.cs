@@ -35,6 +35,19 @@ public class NoPivotTests
         Assert.Contains("mount", r.Stdout);
     }
 
+    /// <summary>
+    /// In a user namespace the host's mounts are locked and cannot be detached: they are covered
+    /// instead, which the kernel counts as hidden once the container nests another namespace.
+    /// </summary>
+    [Fact]
+    public void NoPivotInAUserNamespace_NestedUserNamespaceCannotMountProc()
+    {
+        using var c = new Container("nopivot-userns").Configure(b => Attacker(b).UserNamespace());
+        var r = c.Run(null, "--no-pivot").ShouldSucceed();
+        Assert.DoesNotContain("MOUNTED", r.Stdout);
+        Assert.Contains("rc=1", r.Stdout);
+    }
+
     /// <summary>The same attack without --no-pivot: pivot_root already leaves no host mount behind.</summary>
     [Fact]
     public void Pivot_NestedUserNamespaceCannotMountProc()
