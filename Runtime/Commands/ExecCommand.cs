@@ -104,8 +104,17 @@ public sealed class ExecCommand : ICommand
         };
     }
 
-    private static uint ParseId(string s, string flag) =>
-        uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out uint v)
-            ? v
-            : throw new UsageException($"invalid value \"{s}\" for {flag}: expected a numeric id");
+    /// <summary>The same bound config.json's process.user gets (ProcessRules): (uid_t)-1 would keep root.</summary>
+    private const uint MaxId = int.MaxValue;
+
+    private static uint ParseId(string s, string flag)
+    {
+        if (!uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out uint v))
+            throw new UsageException($"invalid value \"{s}\" for {flag}: expected a numeric id");
+#if !OCI_WEAKEN_ID_RANGE
+        if (v > MaxId)
+            throw new UsageException($"invalid value \"{s}\" for {flag}: ids must be between 0 and {MaxId}");
+#endif
+        return v;
+    }
 }

@@ -23,9 +23,11 @@ public sealed class MountPlanner
     private readonly bool _newNetNs;
     private readonly IReadOnlyDictionary<int, int> _idmapFds;
     private readonly string? _mountLabel;
+    private readonly string? _rootfs;
 
-    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace, IReadOnlyDictionary<int, int>? idmapFds = null, string? mountLabel = null)
+    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace, IReadOnlyDictionary<int, int>? idmapFds = null, string? mountLabel = null, string? rootfs = null)
     {
+        _rootfs = rootfs;
         _mountLabel = mountLabel;
         _idmapFds = idmapFds ?? new Dictionary<int, int>();
         _plan = plan;
@@ -67,14 +69,34 @@ public sealed class MountPlanner
             throw new RuntimeException($"config.json: {where}.options: \"idmap\" needs {where}.uidMappings and gidMappings");
         if (idmapped && !bind)
             throw new RuntimeException($"config.json: {where}: idmapped mounts (uidMappings/gidMappings) are supported for bind mounts only");
+        CheckProcRules(m, bind, where);
         if (bind) EmitBind(m, o, dest, where, idmapped ? usernsFd : -1);
         else EmitFilesystem(m, o, dest, where);
     }
 
+    /// <summary>
+    /// <see cref="ProcMountRules"/> on the destination as written and, when the image's symlinks
+    /// lead elsewhere, as it resolves in the rootfs now (what runc checks): refused before the
+    /// clone, so a bad mount is a clear error and never a dead container.
+    /// </summary>
+    private void CheckProcRules(MountSpec m, bool bind, string where)
+    {
+        string? type = bind ? null : m.Type;
+        string written = ProcMountRules.Clean(m.Destination);
+        bool SourceIsProcfs() => m.Source is { Length: > 0 } && ProcMountRules.IsProcfs(BindSource(m.Source));
+        if (ProcMountRules.Problem(written, type, SourceIsProcfs) is { } problem)
+            throw new RuntimeException($"config.json: {where}.destination: {problem}");
+        if (_rootfs is null) return;
+        string resolved = ProcMountRules.ResolveInRootfs(_rootfs, m.Destination);
+        if (resolved != written && ProcMountRules.Problem(resolved, type, SourceIsProcfs) is { } viaLink)
+            throw new RuntimeException($"config.json: {where}.destination: \"{m.Destination}\" leads to {resolved} through a symlink in the rootfs: {viaLink}");
+    }
+
+    private string BindSource(string source) => Path.IsPathRooted(source) ? source : Path.GetFullPath(Path.Combine(_bundle, source));
+
     private void EmitBind(MountSpec m, MountOptions o, string dest, string where, int usernsFd)
     {
-        string source = m.Source ?? throw new RuntimeException($"config.json: {where}.source: a bind mount needs a source");
-        if (!Path.IsPathRooted(source)) source = Path.GetFullPath(Path.Combine(_bundle, source));
+        string source = BindSource(m.Source ?? throw new RuntimeException($"config.json: {where}.source: a bind mount needs a source"));
         bool isDir;
         if (Directory.Exists(source)) isDir = true;
         else if (File.Exists(source)) isDir = false;
@@ -139,7 +161,11 @@ public sealed class MountPlanner
         // runc: without its own network namespace a container must not get a writable sysfs.
         if (type == "sysfs" && !_newNetNs) flags |= MountFlags.RDONLY;
 
-        _paths.EnsureAndOpen(dest, true, _target, $"mount destination {dest} ({where})");
+        // runc: proc and sysfs only on an ordinary directory, never through a symlink the image
+        // planted (CVE-2019-16884 class); checked by the open itself, at run time.
+        bool pseudo = type is "proc" or "sysfs";
+        _paths.EnsureAndOpen(dest, true, _target, $"mount destination {dest} ({where})", pseudo,
+            pseudo ? $"{type} must be mounted on an ordinary directory: {dest} in the rootfs, or a directory on the way to it, is a symlink or not a directory; runc refuses this too" : null);
         string data = WithMountLabel(o.Data, type);
         _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
             PlanArg.Str(string.IsNullOrEmpty(m.Source) ? type : m.Source), PlanArg.FdPath(_target), PlanArg.Str(type),

@@ -28,7 +28,7 @@ public static class RootfsPlanner
         plan.Syscall(Nr.openat, $"open the rootfs {rootfs}", (long)AtFlags.FDCWD, PlanArg.Str(rootfs), (long)(O.PATH | O.DIRECTORY | O.CLOEXEC)).Into(root);
 
         var paths = new SafePath(plan, root);
-        new MountPlanner(plan, paths, loaded.BundlePath, newNetNs, idmapFds, linux?.MountLabel).EmitAll(c.Mounts);
+        new MountPlanner(plan, paths, loaded.BundlePath, newNetNs, idmapFds, linux?.MountLabel, rootfs).EmitAll(c.Mounts);
         var devices = new DevicePlanner(plan, paths, inUserNs);
         if (MountPlanner.HasOwnDev(c.Mounts)) devices.EmitDefaults(linux?.Devices);
         devices.EmitConfigured(linux?.Devices);
@@ -43,6 +43,8 @@ public static class RootfsPlanner
         plan.Syscall(Nr.fchdir, "enter the rootfs", PlanArg.Slot(root));
         if (noPivot)
         {
+            // Last, after every step that names a path through the host's /proc (/proc/self/fd/N).
+            NoPivotDetach.Emit(plan, rootfs);
             plan.Syscall(Nr.mount, "move the rootfs to / (--no-pivot)", PlanArg.Str("."), PlanArg.Str("/"), PlanArg.Null, (long)MountFlags.MOVE, PlanArg.Null);
             plan.Syscall(Nr.chroot, "chroot into the rootfs (--no-pivot)", PlanArg.Str("."));
         }

@@ -56,10 +56,17 @@ public sealed class SafePath
 
     /// <summary>
     /// Creates every missing directory of <paramref name="containerPath"/> (and the final entry as a
-    /// directory or an empty file), then opens it O_PATH into <paramref name="into"/>.
+    /// directory or an empty file), then opens it O_PATH into <paramref name="into"/>. With
+    /// <paramref name="ordinaryDirectory"/> no symlink may appear anywhere on the way and the end
+    /// must be a directory (runc's rule for proc and sysfs): the open fails with ELOOP or ENOTDIR
+    /// and <paramref name="hint"/> says why, instead of following a link the image planted.
     /// </summary>
-    public void EnsureAndOpen(string containerPath, bool isDirectory, PlanSlot into, string what)
+    public void EnsureAndOpen(string containerPath, bool isDirectory, PlanSlot into, string what, bool ordinaryDirectory = false, string? hint = null)
     {
+        ulong resolve = InRoot;
+#if !OCI_WEAKEN_PROC_MOUNT_RULES
+        if (ordinaryDirectory) resolve |= Resolve.NO_SYMLINKS;
+#endif
         List<string> parts = Components(containerPath);
         PlanSlot parent = _root;
         bool parentIsWalkSlot = false;
@@ -84,9 +91,10 @@ public sealed class SafePath
 
             PlanSlot next = last ? into : (parent.Index == _walkA.Index ? _walkB : _walkA);
             int dirFlag = last && !isDirectory ? 0 : O.DIRECTORY;
-            _plan.Syscall(Nr.openat2, last ? $"open {what} inside the rootfs" : $"open /{Relative(parts, i + 1)} inside the rootfs for {what}",
+            PlanStep open = _plan.Syscall(Nr.openat2, last ? $"open {what} inside the rootfs" : $"open /{Relative(parts, i + 1)} inside the rootfs for {what}",
                 PlanArg.Slot(_root), PlanArg.Str(Relative(parts, i + 1)),
-                PlanArg.Data(PlanStructs.OpenHow((ulong)(O.PATH | O.CLOEXEC | dirFlag), 0, InRoot)), 24L).Into(next);
+                PlanArg.Data(PlanStructs.OpenHow((ulong)(O.PATH | O.CLOEXEC | dirFlag), 0, resolve)), 24L).Into(next);
+            if (hint is not null) open.WithHint(hint);
             if (parentIsWalkSlot) _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(parent));
             parent = next;
             parentIsWalkSlot = !last;

@@ -38,8 +38,12 @@ internal static class ProcessRules
         }
 
         if (p.User is null) sink.Add(JsonPathText.Prop(path, "user"), "must be an object, got null");
-        else if (p.User.Umask is { } umask && umask > 0xFFF)
-            sink.Add(JsonPathText.Prop(path, "user.umask"), $"invalid umask {umask} (0{System.Convert.ToString(umask, 8)}): must be at most 07777");
+        else
+        {
+            if (p.User.Umask is { } umask && umask > 0xFFF)
+                sink.Add(JsonPathText.Prop(path, "user.umask"), $"invalid umask {umask} (0{System.Convert.ToString(umask, 8)}): must be at most 07777");
+            CheckIds(p.User, JsonPathText.Prop(path, "user"), sink);
+        }
 
         if (p.Capabilities is { } caps)
         {
@@ -76,6 +80,30 @@ internal static class ProcessRules
             if (aff.Final is not null && Text.CpuListProblem(aff.Final) is { } e2) sink.Add(JsonPathText.Prop(affPath, "final"), e2);
         }
     }
+
+    /// <summary>
+    /// The largest uid/gid a process may be given, as runc allows. 4294967295 is (uid_t)-1, which
+    /// setresuid(2)/setresgid(2) read as "leave unchanged": the process would keep root. Anything
+    /// above int.MaxValue is refused, not only that one value, because tools that store ids in a
+    /// signed int see those as negative.
+    /// </summary>
+    public const uint MaxProcessId = int.MaxValue;
+
+    private static void CheckIds(UserSpec u, string path, ErrorSink sink)
+    {
+#if !OCI_WEAKEN_ID_RANGE
+        if (u.Uid > MaxProcessId) sink.Add(JsonPathText.Prop(path, "uid"), IdProblem("uid", u.Uid));
+        if (u.Gid > MaxProcessId) sink.Add(JsonPathText.Prop(path, "gid"), IdProblem("gid", u.Gid));
+        if (u.AdditionalGids is { } gids)
+            for (int i = 0; i < gids.Count; i++)
+                if (gids[i] > MaxProcessId)
+                    sink.Add(JsonPathText.Index(JsonPathText.Prop(path, "additionalGids"), i), IdProblem("gid", gids[i]));
+#endif
+    }
+
+    /// <summary>The words for an id out of range; also used for exec's --user and --additional-gids.</summary>
+    public static string IdProblem(string kind, ulong id) =>
+        $"invalid {kind} {id}: must be between 0 and {MaxProcessId}" + (id == uint.MaxValue ? $" ({id} is (uid_t)-1, which set*id(2) ignore)" : "");
 
     /// <summary>Environment lists (process.env, hooks[].env): environ(7) entries are KEY=VALUE.</summary>
     public static void CheckEnv(List<string>? env, string path, ErrorSink sink)
