@@ -79,7 +79,9 @@ public class ConfigAttacks(ITestOutputHelper log)
                 else b.AddMount(destination, "bind", src, "bind", "ro");
                 b.Args("true");
             });
-            return Refusal(c.Run(), destination, "a refusal must name the mount", runtime, orName: "mounts[");
+            // Our refusal must name the offending entry (mounts[N]): a later, unrelated failure (such as the
+            // exec.fifo probe finding no procfs at /proc) is not the protection under test.
+            return Refusal(c.Run(), "mounts[", $"a refusal must name the mount on {destination}", runtime);
         });
 
     // lxcfs-style overlays under /proc are on runc's allow-list: refusing them would break real users.
