@@ -12,7 +12,7 @@ SOURCES     := $(shell find Runtime Spec Native Seccomp Cgroups -type f \( -name
 WEAK_BIN    := build/weak/oci-runtime
 WEAKENINGS  := conformance/Security/weakenings.txt
 
-.PHONY: all test unit conformance stress bench demo install clean weak
+.PHONY: all test unit conformance stress faults bench demo install clean weak
 
 all: $(BIN)
 
@@ -44,6 +44,11 @@ unit:
 RUNTIME ?= $(abspath $(BIN))
 conformance: $(BIN)
 	OCI_RUNTIME=$(RUNTIME) scripts/run-tests.sh --conformance-only
+
+# Kills create/start/exec/delete/run at random moments, 200 times each, and counts what
+# `delete --force` leaves behind (make test runs 30 of each). OCI_FAULT_SEED=N replays a run.
+faults: $(BIN)
+	OCI_FAULT_TRIALS=$${OCI_FAULT_TRIALS:-200} scripts/run-tests.sh --conformance-only --filter "FullyQualifiedName~FaultInjection"
 
 stress: $(BIN)
 	OCI_STRESS_COUNT=$${OCI_STRESS_COUNT:-500} scripts/run-tests.sh --conformance-only --filter "Category=Stress"

@@ -15,8 +15,9 @@ public static class ContainerDeleter
     {
         if (!store.Exists(id))
         {
-            if (force) return;
-            throw RuntimeException.NotExists(id);
+            if (!force) throw RuntimeException.NotExists(id);
+            RemoveStaleLock(store, id);
+            return;
         }
         using IdLock idLock = IdLock.Acquire(store.Root, id);
         ContainerRecord? r = store.TryLoad(id);
@@ -48,6 +49,17 @@ public static class ContainerDeleter
             Cgroups.CgroupV2Manager.DestroyDir(dir, System.TimeSpan.FromSeconds(10));
         store.Remove(id);
         idLock.Unlink();
+    }
+
+    /// <summary>
+    /// A delete killed after it removed the state dir leaves only the lock file: `delete --force`
+    /// removes it too, under the lock, so nothing of the id is left.
+    /// </summary>
+    private static void RemoveStaleLock(StateStore store, string id)
+    {
+        if (!System.IO.File.Exists(System.IO.Path.Combine(store.Root, id + ".lock"))) return;
+        using IdLock idLock = IdLock.Acquire(store.Root, id);
+        if (!store.Exists(id)) idLock.Unlink();
     }
 
     /// <summary>

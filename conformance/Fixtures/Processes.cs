@@ -5,7 +5,9 @@ namespace OciRuntime.Conformance;
 /// <summary>
 /// Finds a test container's processes independently of the runtime's cgroup handling: the suite puts
 /// OCI_CONFORMANCE_ID=&lt;id&gt; into process.env and into the environment of every runtime call, so the
-/// runtime's own helpers (before exec) and the container's processes (after) carry it in /proc/PID/environ.
+/// runtime itself and the container's processes (after their exec) carry it in /proc/PID/environ.
+/// oci-runtime's sealed init starts with an empty environment on purpose (the caller's must not reach
+/// the container): it is found by its name and the container's cgroup instead.
 /// </summary>
 public static class Processes
 {
@@ -24,12 +26,23 @@ public static class Processes
             try
             {
                 byte[] env = File.ReadAllBytes(Path.Combine(dir, "environ"));
-                if (Contains(env, needle) && Libc.ProcessAlive(pid)) found.Add(pid);
+                if ((Contains(env, needle) || IsSealedInitOf(dir, id)) && Libc.ProcessAlive(pid)) found.Add(pid);
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
         return found;
+    }
+
+    static bool IsSealedInitOf(string procDir, string id)
+    {
+        try
+        {
+            if (!File.ReadAllText(Path.Combine(procDir, "cmdline")).StartsWith("oci-runtime-init\0", StringComparison.Ordinal)) return false;
+            return File.ReadAllText(Path.Combine(procDir, "cgroup")).Contains($"/{TestEnv.CgroupParent}/{id}", StringComparison.Ordinal);
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     static bool Contains(byte[] hay, byte[] needle)
