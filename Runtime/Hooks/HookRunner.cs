@@ -54,7 +54,9 @@ public static unsafe class HookRunner
         int pid;
         try
         {
-            ProcessPlan plan = BuildPlan(hook, joinFds, stdinPipe[0], outPipe[1], sync, what, credentials);
+            ProcessPlan plan;
+            try { plan = BuildPlan(hook, joinFds, stdinPipe[0], outPipe[1], sync, what, credentials); }
+            catch (PlanStringException e) { throw new HookException($"{what}: {e.Message}"); }
             // The parent closes the pipe ends the child uses once the child has them (spawn returns).
             var parentFds = new List<int> { stdinPipe[0], outPipe[1] };
             foreach (var (_, fd) in joinFds) parentFds.Add(fd);
