@@ -53,7 +53,7 @@ faults: $(BIN)
 stress: $(BIN)
 	OCI_STRESS_COUNT=$${OCI_STRESS_COUNT:-500} scripts/run-tests.sh --conformance-only --filter "Category=Stress"
 
-bench: $(BIN)
+bench: $(BIN) $(WEAK_BIN)
 	bench/run.sh
 
 demo: $(BIN)

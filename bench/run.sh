@@ -4,7 +4,8 @@
 # Scenarios (each: --warmup 3, --runs 30 or $BENCH_RUNS):
 #   run      `RT --root R run --bundle B ID` of /bin/true (one call: create, start, wait, delete)
 #   lifecycle `RT create`, `RT start`, `RT delete --force` as three calls (what containerd does)
-# Prints the median of each runtime and the ratio ours/runc per scenario, then runs
+# Prints the median of each runtime, the ratio ours/runc per scenario, and the cost of the
+# protections against hostile images (ours minus the test-only weak build, if built), then runs
 # bench/seccomp/run.sh if it exists. crun is timed only if it can run here: crun 1.8.1 refuses
 # hybrid-cgroup hosts like this one ("cgroups in hybrid mode not supported").
 #
@@ -130,21 +131,31 @@ echo "bench: busybox bundle in $bundle; $warmup warmup + $runs runs per scenario
 names=()
 ours_ok=1
 if usable "$ours" oci-runtime; then bench_runtime "$ours" oci-runtime; names+=(oci-runtime); else ours_ok=0; fi
+# The test-only weak build (`make weak`: every protection of conformance/Security/weakenings.txt
+# compiled out) shows what the protections cost: same code otherwise, same bundle, same run.
+weak_bin=${OCI_WEAK_RUNTIME:-$repo/build/weak/oci-runtime}
+if [ -x "$weak_bin" ] && usable "$weak_bin" unprotected; then bench_runtime "$weak_bin" unprotected; names+=(unprotected)
+else echo "  unprotected (build/weak/oci-runtime): not built, skipped (make weak)"; fi
 if usable "$runc_bin" runc; then bench_runtime "$runc_bin" runc; names+=(runc); fi
 if usable "$crun_bin" crun; then bench_runtime "$crun_bin" crun; names+=(crun)
 else echo "  (crun 1.8.1 refuses hybrid-cgroup hosts like this one: time it in a pure cgroup v2 guest)"; fi
 
 echo
 echo "=== medians (ms)"
-printf '%-22s' scenario; for n in "${names[@]}"; do printf '%14s' "$n"; done; printf '%18s\n' "oci-runtime/runc"
+printf '%-22s' scenario; for n in "${names[@]}"; do printf '%14s' "$n"; done; printf '%18s%22s\n' "oci-runtime/runc" "protections cost (ms)"
 for s in run lifecycle exec; do
   case $s in run) label="run /bin/true" ;; lifecycle) label="create+start+delete" ;; *) label="exec /bin/true" ;; esac
   printf '%-22s' "$label"
   for n in "${names[@]}"; do printf '%14.2f' "${median[$s-$n]:-0}"; done
   if [ -n "${median[$s-oci-runtime]:-}" ] && [ -n "${median[$s-runc]:-}" ]; then
-    printf '%18s\n' "$(awk -v a="${median[$s-oci-runtime]}" -v b="${median[$s-runc]}" 'BEGIN { printf "%.2fx", a / b }')"
+    printf '%18s' "$(awk -v a="${median[$s-oci-runtime]}" -v b="${median[$s-runc]}" 'BEGIN { printf "%.2fx", a / b }')"
   else
-    printf '%18s\n' "n/a"
+    printf '%18s' "n/a"
+  fi
+  if [ -n "${median[$s-oci-runtime]:-}" ] && [ -n "${median[$s-unprotected]:-}" ]; then
+    printf '%22s\n' "$(awk -v a="${median[$s-oci-runtime]}" -v b="${median[$s-unprotected]}" 'BEGIN { printf "%+.2f", a - b }')"
+  else
+    printf '%22s\n' "n/a"
   fi
 done
 echo "(hyperfine JSON in $out)"
