@@ -152,9 +152,11 @@ public static class ContainerCreator
     {
         var h = loaded.Config.Hooks;
         byte[] state = Hooks.HookState.Json(loaded.Config.OciVersion, id, "creating", pid, loaded.BundlePath, loaded.Config.Annotations);
-        Hooks.HookRunner.RunAll("prestart", h?.Prestart, state);
-        Hooks.HookRunner.RunAll("createRuntime", h?.CreateRuntime, state);
-        Hooks.HookRunner.RunAll("createContainer", h?.CreateContainer, state, joinPid: pid);
+        // Working directories as runc's: it runs in the bundle, and its init enters the rootfs
+        // (mounted, not yet pivoted) before the createContainer hooks.
+        Hooks.HookRunner.RunAll("prestart", h?.Prestart, state, cwd: loaded.BundlePath);
+        Hooks.HookRunner.RunAll("createRuntime", h?.CreateRuntime, state, cwd: loaded.BundlePath);
+        Hooks.HookRunner.RunAll("createContainer", h?.CreateContainer, state, joinPid: pid, cwd: loaded.RootfsPath);
     }
 
     /// <summary>What `delete --force` needs if this process dies before the real record exists.</summary>

@@ -33,8 +33,7 @@ public static unsafe class ContainerStarter
         }
         catch (RuntimeException)
         {
-            Sys.Kill(r.Pid, Signals.SIGKILL);
-            ContainerKiller.WaitGone(r, 10_000);
+            StopAfterFailedHook(r);
             throw;
         }
 
@@ -79,8 +78,25 @@ public static unsafe class ContainerStarter
             int errno = System.BitConverter.ToInt32(record, 8);
             throw new RuntimeException($"container init failed to exec process.args: {Sys.ErrnoText(errno)}");
         }
-        // poststart failures are warnings: the process already runs (runtime.md "Lifecycle" step 10).
-        Hooks.HookRunner.RunAllWarnOnly("poststart", r.Hooks?.Poststart, Hooks.HookState.Json(r.OciVersion, id, "running", r.Pid, r.Bundle, r.Annotations));
+        // runtime.md "Lifecycle" step 9: a failing poststart hook is an error; the container is
+        // stopped and the lifecycle continues at poststop (run once, by the caller's delete).
+        try
+        {
+            Hooks.HookRunner.RunAll("poststart", r.Hooks?.Poststart, Hooks.HookState.Json(r.OciVersion, id, "running", r.Pid, r.Bundle, r.Annotations));
+        }
+        catch (RuntimeException)
+        {
+            StopAfterFailedHook(r);
+            throw;
+        }
+    }
+
+    /// <summary>The container stops: every process of it (the init and anything it started).</summary>
+    private static void StopAfterFailedHook(ContainerRecord r)
+    {
+        if (r.CgroupPath is { } cg) Cgroups.CgroupV2Manager.KillAll(cg);
+        Sys.Kill(r.Pid, Signals.SIGKILL);
+        ContainerKiller.WaitGone(r, 10_000);
     }
 
     /// <summary>runc runs startContainer hooks from its init after credentials, no_new_privs and seccomp are set: so do we.</summary>

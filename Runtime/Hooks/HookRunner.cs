@@ -23,10 +23,12 @@ public static unsafe class HookRunner
 {
     private static readonly string[] JoinTypes = { "user", "ipc", "uts", "network", "pid", "cgroup", "mount" };
 
-    public static void RunAll(string phase, List<HookSpec>? hooks, byte[] state, int joinPid = -1, HookCredentials? credentials = null)
+    /// <param name="cwd">the hook's working directory (runc's: the bundle for prestart and createRuntime,
+    /// the rootfs for createContainer); null keeps the runtime's, or the namespace's root after a mount join.</param>
+    public static void RunAll(string phase, List<HookSpec>? hooks, byte[] state, int joinPid = -1, HookCredentials? credentials = null, string? cwd = null)
     {
         if (hooks is null) return;
-        for (int i = 0; i < hooks.Count; i++) Run(phase, i, hooks[i], state, joinPid, credentials);
+        for (int i = 0; i < hooks.Count; i++) Run(phase, i, hooks[i], state, joinPid, credentials, cwd);
     }
 
     /// <summary>Runs every hook; failures become warnings (poststart, poststop).</summary>
@@ -35,12 +37,12 @@ public static unsafe class HookRunner
         if (hooks is null) return;
         for (int i = 0; i < hooks.Count; i++)
         {
-            try { Run(phase, i, hooks[i], state, -1, null); }
+            try { Run(phase, i, hooks[i], state, -1, null, null); }
             catch (RuntimeException e) { Logging.RuntimeLog.Warning(e.Message); }
         }
     }
 
-    public static void Run(string phase, int index, HookSpec hook, byte[] state, int joinPid, HookCredentials? credentials)
+    public static void Run(string phase, int index, HookSpec hook, byte[] state, int joinPid, HookCredentials? credentials, string? cwd)
     {
         string what = $"{phase} hook {hook.Path} (hooks.{phase}[{index}])";
         int* stdinPipe = stackalloc int[2];
@@ -55,7 +57,7 @@ public static unsafe class HookRunner
         try
         {
             ProcessPlan plan;
-            try { plan = BuildPlan(hook, joinFds, stdinPipe[0], outPipe[1], sync, what, credentials); }
+            try { plan = BuildPlan(hook, joinFds, stdinPipe[0], outPipe[1], sync, what, credentials, cwd); }
             catch (PlanStringException e) { throw new HookException($"{what}: {e.Message}"); }
             // The parent closes the pipe ends the child uses once the child has them (spawn returns).
             var parentFds = new List<int> { stdinPipe[0], outPipe[1] };
@@ -80,12 +82,14 @@ public static unsafe class HookRunner
         WaitWithTimeout(pid, outPipe[0], hook.Timeout, what);
     }
 
-    private static ProcessPlan BuildPlan(HookSpec hook, List<(string Type, int Fd)> joinFds, int stdinRead, int outWrite, SyncChannel sync, string what, HookCredentials? credentials)
+    private static ProcessPlan BuildPlan(HookSpec hook, List<(string Type, int Fd)> joinFds, int stdinRead, int outWrite, SyncChannel sync, string what, HookCredentials? credentials, string? cwd)
     {
         var plan = new ProcessPlan();
         NamespaceJoiner.Emit(plan, joinFds, what);
         if (joinFds.Exists(j => j.Type == "pid"))
             plan.Op(PlanOp.Fork, $"{what}: fork into the container's pid namespace");
+        if (cwd is not null)
+            plan.Syscall(Nr.chdir, $"{what}: enter its working directory {cwd}", PlanArg.Str(cwd));
         plan.Syscall(Nr.dup3, "stdin from the state pipe", (long)stdinRead, 0L, 0L);
         plan.Syscall(Nr.dup3, "stdout to the runtime", (long)outWrite, 1L, 0L);
         plan.Syscall(Nr.dup3, "stderr to the runtime", (long)outWrite, 2L, 0L);

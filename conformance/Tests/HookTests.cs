@@ -397,11 +397,10 @@ public class HookTests
     }
 
     [Fact]
-    public void PoststartFailure_IsAWarning_StartSucceeds()
+    public void PoststartFailure_FailsStart_StopsTheContainer_PoststopRunsOnceAtDelete()
     {
-        // The project's choice (docs/hooks.md): a failing poststart hook is a warning; start succeeds and the
-        // container keeps running. NOTE: runtime-spec 1.3 runtime.md step 9 says the runtime MUST generate
-        // an error and stop the container; this test encodes the project's decision, see docs/hooks.md.
+        // runtime.md "Lifecycle" step 9: "If any poststart hook fails, the runtime MUST generate an error,
+        // stop the container, and continue the lifecycle at step 12."
         using var c = new Container("hooks-fail-poststart");
         var rig = new HookRig(c);
         c.Configure(b => b.Sh("echo process >> /hooklog/log; exec sleep 30"));
@@ -424,16 +423,43 @@ public class HookTests
             return;
         }
         var created = c.Create().ShouldSucceed();
-        var start = c.Start().ShouldSucceed();
+        var start = c.Start();
+        Assert.Equal(1, start.ShouldFail().ExitCode);
         Assert.Contains("exit status 3", start.Stderr);
-        Assert.True(start.Stderr.Contains(path), $"the warning does not name the hook {path}:\n{start.Describe()}");
-        Assert.Equal("running", c.Status());
-        // The remaining poststart hooks ran as if the failing one had succeeded.
-        Assert.Equal(["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststart-second"],
+        Assert.True(start.Stderr.Contains(path), $"the error does not name the hook {path}:\n{start.Describe()}");
+        Assert.Equal("stopped", c.Status());
+        // Later poststart hooks do not run; poststop runs once, at delete.
+        Assert.Equal(["prestart", "createRuntime", "createContainer", "startContainer", "poststart"],
                      rig.Names().Where(n => n != "process").ToArray());
-        c.Delete(force: true).ShouldSucceed();
+        c.Delete().ShouldSucceed();
         created.WaitForOutput();
         Assert.Equal(1, rig.Count("poststop"));
+    }
+
+    [Fact]
+    public void CreateHooks_RunInRuncsWorkingDirectories_BundleThenRootfs()
+    {
+        // runc runs in the bundle dir, and its init enters the rootfs before the createContainer hooks:
+        // a hook writing "./usr/lib/x" must write into the container, never into the host's /usr/lib.
+        using var c = new Container("hooks-cwd");
+        c.Configure(b =>
+        {
+            b.Args("true");
+            JsonObject Hook(string file) => new() { ["path"] = "/bin/sh", ["args"] = new JsonArray("sh", "-c", $"pwd > ./{file}; cat > /dev/null") };
+            b.Config["hooks"] = new JsonObject
+            {
+                ["prestart"] = new JsonArray(Hook("cwd-prestart")),
+                ["createRuntime"] = new JsonArray(Hook("cwd-createRuntime")),
+                ["createContainer"] = new JsonArray(Hook("cwd-createContainer")),
+            };
+        });
+        c.Create().ShouldSucceed();
+        string bundle = c.Bundle.Dir, rootPath = (string)c.Bundle.Config["root"]!["path"]!;
+        string rootfs = Path.IsPathRooted(rootPath) ? rootPath : Path.Combine(bundle, rootPath);
+        Assert.Equal(Path.GetFullPath(bundle), File.ReadAllText(Path.Combine(bundle, "cwd-prestart")).Trim());
+        Assert.Equal(Path.GetFullPath(bundle), File.ReadAllText(Path.Combine(bundle, "cwd-createRuntime")).Trim());
+        Assert.True(File.Exists(Path.Combine(rootfs, "cwd-createContainer")), "the createContainer hook did not run in the rootfs");
+        c.Delete(force: true).ShouldSucceed();
     }
 
     [Fact]
