@@ -48,6 +48,8 @@ public static class ContainerExecutor
             {
                 CgroupFd = cgroupFd,
                 PlaceInCgroup = pid => JoinCgroup(r, pid),
+                // The container's oomScoreAdj, not the caller's (kubelet's exec probes run under the shim).
+                BeforeGo = pid => { if (config.Process?.OomScoreAdj is int adj) InitSpawner.WriteOomScoreAdj(pid, adj); },
                 EofMeansExec = true,
                 Process = process,
                 What = "exec process",

@@ -32,7 +32,8 @@ public static class InitSpawner
         return ProcessSpawner.Spawn(init.Plan, init.Namespaces.CloneFlags, sync, init.ParentFdsForChild, handlers);
     }
 
-    private static void WriteOomScoreAdj(int pid, int adj)
+    /// <summary>process.oomScoreAdj, for the init and (as runc does) every exec'd process.</summary>
+    public static void WriteOomScoreAdj(int pid, int adj)
     {
         try { File.WriteAllText($"/proc/{pid}/oom_score_adj", adj.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -25,6 +25,17 @@ public class ExecTests
     }
 
     [Fact]
+    public void Exec_GetsTheContainersOomScoreAdj_NotTheCallers()
+    {
+        // kubelet's exec probes run under the shim; runc gives exec'd processes process.oomScoreAdj.
+        using var c = new Container("exec-oom").Configure(b => { b.Args("sleep", "1000"); b.Process["oomScoreAdj"] = 321; });
+        c.Create().ShouldSucceed();
+        c.Start().ShouldSucceed();
+        var r = c.Cli.Exec("exec", c.Id, "cat", "/proc/self/oom_score_adj").ShouldSucceed();
+        Assert.Equal("321", r.Stdout.Trim());
+    }
+
+    [Fact]
     public void Exec_JoinsEveryNamespaceOfTheContainer_AndItsCgroup()
     {
         using var c = Running("exec-ns");
