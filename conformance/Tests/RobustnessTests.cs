@@ -170,6 +170,12 @@ public class RobustnessTests
         cli.Exec("start", c.Id).ShouldSucceed();
         Assert.Contains("\"running\"", cli.Exec("state", c.Id).ShouldSucceed().Stdout);
         Assert.Contains(c.Id, cli.Exec("list", "-q").ShouldSucceed().Stdout);
+        cli.Exec("exec", c.Id, "true").ShouldSucceed();
+        Assert.Contains("sleep", cli.Exec("ps", c.Id).ShouldSucceed().Stdout);
+        cli.Exec("pause", c.Id).ShouldSucceed();
+        Assert.Contains("\"paused\"", cli.Exec("state", c.Id).ShouldSucceed().Stdout);
+        cli.Exec("resume", c.Id).ShouldSucceed();
+        cli.Exec("kill", c.Id, "0").ShouldSucceed();
         cli.Exec("kill", c.Id, "KILL").ShouldSucceed();
         var deadline = DateTime.UtcNow + Container.DefaultWait;
         while (!cli.Exec("state", c.Id).ShouldSucceed().Stdout.Contains("\"stopped\"") && DateTime.UtcNow < deadline) Thread.Sleep(20);
