@@ -289,6 +289,26 @@ public class RobustnessTests
         Assert.DoesNotContain('\u001b', msg);
     }
 
+    [Fact]
+    public async Task ConcurrentDeletes_LeaveNoLockFile()
+    {
+        // Deletes that wait on the lock while the first removes the container retry on a fresh
+        // lock file; whoever made it must remove it again.
+        for (int round = 0; round < 3; round++)
+        {
+            using var c = new Container("racing-delete").Configure(b => b.Args("true"));
+            c.CreateStartWait();
+            var deletes = Enumerable.Range(0, 6).Select(_ => Task.Run(() => c.Delete())).ToArray();
+            var results = (await Task.WhenAll(deletes)).ToList();
+            int succeeded = results.Count(r => r.ExitCode == 0);
+            // runc 1.1.5 takes no lock in delete: several of the racing deletes may each "succeed".
+            Assert.True(succeeded == 1 || TestEnv.IsRunc && succeeded >= 1, "exactly one delete should succeed:\n" + string.Join("\n", results.Select(r => r.Describe())));
+            foreach (var r in results.Where(r => r.ExitCode != 0))
+                Assert.Contains("does not exist", r.ShouldFail().Stderr);
+            Assert.Empty(Directory.GetFileSystemEntries(c.RootDir));
+        }
+    }
+
     [Theory]
     [InlineData("start")]
     [InlineData("state")]
