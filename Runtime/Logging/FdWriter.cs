@@ -21,8 +21,13 @@ internal static unsafe class FdWriter
     /// <summary>How long one message may wait for a slow reader before it is dropped.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
 
+    // An fd that timed out or refused a write once is not tried again: a full pipe would otherwise
+    // cost the whole budget for every warning of one command.
+    private static int s_deadFd = -1;
+
     public static void WriteLine(int fd, string line)
     {
+        if (fd == s_deadFd) return;
         try
         {
             byte[] bytes = Encoding.UTF8.GetBytes(line + "\n");
@@ -31,19 +36,23 @@ internal static unsafe class FdWriter
             while (off < bytes.Length)
             {
                 long left = deadline - Environment.TickCount64;
-                if (left <= 0) return;
+                if (left <= 0) { s_deadFd = fd; return; }
                 var pfd = new PollFd { Fd = fd, Events = POLLOUT };
                 var timeout = new TimeSpec { Sec = left / 1000, NSec = left % 1000 * 1_000_000 };
                 int n = Sys.PPoll(&pfd, 1, &timeout, null);
                 if (n < 0 && Sys.LastErrno == Errno.EINTR) continue;
-                if (n <= 0) return;
-                if ((pfd.REvents & POLLOUT) == 0 && (pfd.REvents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return;
+                if (n <= 0 || (pfd.REvents & POLLOUT) == 0 && (pfd.REvents & (POLLERR | POLLHUP | POLLNVAL)) != 0)
+                {
+                    s_deadFd = fd;
+                    return;
+                }
                 int len = Math.Min(Chunk, bytes.Length - off);
                 nint w;
                 fixed (byte* p = &bytes[off]) w = Sys.Write(fd, p, (nuint)len);
                 if (w > 0) { off += (int)w; continue; }
                 if (w < 0 && (Sys.LastErrno == Errno.EINTR || Sys.LastErrno == Errno.EAGAIN)) continue;
-                return; // EBADF (read-only or closed), EPIPE, ECONNRESET, ENOSPC: give up quietly
+                s_deadFd = fd; // EBADF (read-only or closed), EPIPE, ECONNRESET, ENOSPC: give up quietly
+                return;
             }
         }
         catch (Exception)
