@@ -5,6 +5,7 @@ using OciRuntime.Cli;
 using OciRuntime.Commands;
 using OciRuntime.Errors;
 using OciRuntime.Logging;
+using OciRuntime.State;
 using OciRuntime.Spec.Validation;
 
 namespace OciRuntime;
@@ -27,12 +28,33 @@ public static class Program
 
     public static int Main(string[] argv)
     {
-        StressHook.StartIfRequested();
+        StandardFds.EnsureOpen();
+#if OCI_WEAKEN_CATCH_ALL
+        return Run(argv);
+#else
         try
         {
+            return Run(argv);
+        }
+        catch (Exception e)
+        {
+            // Nothing may escape as an abort (exit 134 and a stack trace on a stderr the caller
+            // may not even read): kubelet and the shims only understand exit 1 and one line.
+            RuntimeLog.Error($"unexpected {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
+#endif
+    }
+
+    private static int Run(string[] argv)
+    {
+        try
+        {
+            StressHook.StartIfRequested();
             ParsedArgs g = ArgParser.Parse(argv, GlobalOptions.Specs);
             GlobalOptions global = GlobalOptions.From(g);
             RuntimeLog.Configure(global.LogPath, global.LogJson, global.Debug);
+            if (RuntimeLog.CheckLogFile() is { } logError) throw new UsageException(logError);
             if (g.Has("version")) { Output.WriteStdout(VersionInfo.Text); return 0; }
             if (g.Positionals.Count == 0 || g.Has("help")) { Output.WriteStdout(HelpText()); return 0; }
 
@@ -41,11 +63,13 @@ public static class Program
             if (name == "help") { Output.WriteStdout(HelpText()); return 0; }
             ICommand cmd = Find(name) ?? throw new UsageException($"No help topic for '{name}'");
             ParsedArgs a = ArgParser.Parse(rest, cmd.Options);
+            if (!IgnoresRoot.Contains(name)) StateStore.CheckRoot(global.Root);
             return cmd.Run(global, a);
         }
         catch (SpecException e)
         {
-            RuntimeLog.Error(e.Message);
+            // Every problem the validator found, on one line (clients show the first line only).
+            RuntimeLog.Error(e.Errors.Count > 0 ? string.Join("; ", e.Errors) : e.Message);
             return 1;
         }
         catch (RuntimeException e)
@@ -64,6 +88,9 @@ public static class Program
             return 1;
         }
     }
+
+    /// <summary>Commands that never read or write the state root (runc does not look at it for these either).</summary>
+    private static readonly HashSet<string> IgnoresRoot = new(StringComparer.Ordinal) { "spec", "features" };
 
     private static ICommand? Find(string name) => Array.Find(Commands, c => c.Name == name);
 

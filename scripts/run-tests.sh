@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the unit tests (Tests/*) and the conformance suite (conformance/), writes TRX files to
 # build/test-results, and ends with one line "N passed, N failed, N skipped" counted from them.
-# A test project that fails to build or crashes before writing results counts as one failure.
+# Honest totals: a project that fails to build, crashes, or whose `dotnet test` exits non-zero with
+# no failed test counts as one failure; error/timeout/aborted outcomes are failures, never skips; a
+# --filter that runs nothing is a failure; runc's client results are printed but never counted.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,18 +31,40 @@ export OCI_TESTDATA_DIR="${OCI_TESTDATA_DIR:-$shared/testdata}"
 
 results=build/test-results
 rm -rf "$results"; mkdir -p "$results"
-crashed=0
+passed=0; failed=0; skipped=0; executed=0
 
+# One project: its TRX counters, and its exit status, which is never ignored: a test host that
+# crashed or aborted may still leave a TRX that reads "N passed, 0 failed".
 run_project() { # $1 = project file, $2 = results name
   local args=(test "$1" -nologo --logger "trx;LogFileName=$2.trx" --results-directory "$results")
   [ -n "$filter" ] && args+=(--filter "$filter")
   echo "=== $1"
-  if ! dotnet "${args[@]}"; then
-    if [ ! -s "$results/$2.trx" ]; then
-      echo "run-tests: $1 produced no results (build or host failure)" >&2
-      crashed=$((crashed + 1))
+  dotnet "${args[@]}"
+  local rc=$?
+  local trx="$results/$2.trx"
+  if [ ! -s "$trx" ]; then
+    echo "run-tests: $1 produced no results (build or host failure, exit status $rc): counted as 1 failure" >&2
+    failed=$((failed + 1))
+    return
+  fi
+  local counters outcome
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  outcome=$(grep -o '<ResultSummary outcome="[A-Za-z]*"' "$trx" | head -1 | sed 's/.*outcome="\([A-Za-z]*\)"/\1/')
+  get() { local v; v=$(echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"); echo "${v:-0}"; }
+  local t p f bad
+  t=$(get total); p=$(get passed); f=$(get failed)
+  # error, timeout and aborted are failures, not skips; so is a pass whose run then aborted.
+  bad=$(( $(get error) + $(get timeout) + $(get aborted) + $(get passedButRunAborted) + $(get disconnected) ))
+  p=$((p - $(get passedButRunAborted)))
+  f=$((f + bad))
+  if [ "$rc" -ne 0 ] || [[ "$outcome" =~ ^(Aborted|Error|Timeout)$ ]]; then
+    if [ "$f" -eq 0 ]; then
+      echo "run-tests: $1: dotnet test exited $rc (run outcome ${outcome:-unknown}) with no failed test in its results: counted as 1 failure" >&2
+      f=1
     fi
   fi
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + t - $(get passed) - $(get failed) - bad))
+  executed=$((executed + $(get executed)))
 }
 
 if [ "$mode" != conformance ]; then
@@ -56,34 +80,33 @@ if [ "$mode" != unit ]; then
   run_project conformance/Oci.Conformance.csproj conformance
 fi
 
-# The real clients (containerd, podman, docker) against runc and oci-runtime: their own runner
-# prints "N passed, N failed, N skipped", added to the totals below.
-client_passed=0; client_failed=0; client_skipped=0
+# A filter that selects nothing proves nothing: it must not read "0 passed, 0 failed".
+if [ -n "$filter" ] && [ "$executed" -eq 0 ]; then
+  echo "run-tests: --filter '$filter' ran no test: counted as 1 failure" >&2
+  failed=$((failed + 1))
+fi
+
+# The real clients (containerd, podman, docker) against runc, then oci-runtime. run-all.sh prints one
+# "# runtime INDEX PATH: ..." line per runtime: runc's results are the oracle's, shown on their own
+# line and never counted; only the runtime under test (index 2) adds to the totals.
 if [ "$mode" = all ] && [ "$clients" = 1 ] && [ -z "$filter" ]; then
   echo "=== conformance/clients (runc, then oci-runtime)"
   conformance/clients/run-all.sh runc "$OCI_RUNTIME" | tee "$results/clients.log"
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$results/clients.log" | tail -1)
-  if [ -n "$line" ]; then
-    client_passed=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
-    client_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
-    client_skipped=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
+  counts() { sed -nE "s/^# runtime $1 .*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p" "$results/clients.log" | tail -1; }
+  oracle=$(counts 1); tested=$(counts 2)
+  if [ -n "$oracle" ]; then
+    read -r op of ok <<<"$oracle"
+    echo "clients with runc (the oracle, not counted below): ${op} passed, ${of} failed, ${ok} skipped"
+  fi
+  if [ -n "$tested" ]; then
+    read -r cp cf ck <<<"$tested"
+    echo "clients with $(basename "$OCI_RUNTIME"): ${cp} passed, ${cf} failed, ${ck} skipped"
+    passed=$((passed + cp)); failed=$((failed + cf)); skipped=$((skipped + ck))
   else
-    echo "run-tests: the client suites printed no summary" >&2
-    client_failed=1
+    echo "run-tests: the client suites printed no result for $OCI_RUNTIME: counted as 1 failure" >&2
+    failed=$((failed + 1))
   fi
 fi
 
-passed=0; failed=0; total=0
-for trx in "$results"/*.trx; do
-  [ -e "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
-  t=$(get total); p=$(get passed); f=$(get failed)
-  total=$((total + ${t:-0})); passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-done
-skipped=$((total - passed - failed))
-passed=$((passed + client_passed))
-failed=$((failed + crashed + client_failed))
-skipped=$((skipped + ${client_skipped:-0}))
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ]

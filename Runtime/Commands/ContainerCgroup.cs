@@ -36,8 +36,7 @@ public static class ContainerCgroup
     /// </summary>
     public static void ChangeFreezer(StateStore store, string id, Func<ContainerStatus, bool> allowed, string notAllowedMessage, Action<string, TimeSpan> change)
     {
-        Load(store, id);
-        using IdLock idLock = IdLock.Acquire(store.Root, id);
+        using IdLock idLock = IdLock.AcquireExisting(store, id);
         ContainerRecord r = store.Load(id);
         if (!allowed(ContainerStatusReader.Read(store, r))) throw new RuntimeException(notAllowedMessage);
         string dir = Dir(r);

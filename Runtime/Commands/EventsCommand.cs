@@ -81,8 +81,15 @@ public sealed class EventsCommand : ICommand
             };
         }
         if (total <= 0) throw new UsageException($"invalid value \"{s}\" for flag --interval: duration must be greater than 0");
+        // Go's time.Duration tops out near 292 years; TimeSpan would throw OverflowException.
+        // (The catch-all's weakening drops this check too: the overflow is how its test reaches it.)
+#if !OCI_WEAKEN_CATCH_ALL
+        if (total > MaxIntervalMs) throw new UsageException($"invalid value \"{s}\" for flag --interval: duration out of range (at most 2562047h)");
+#endif
         return TimeSpan.FromMilliseconds(total);
     }
+
+    private const double MaxIntervalMs = 2562047.0 * 3600e3;
 
     private static UsageException Bad(string s) => new($"invalid value \"{s}\" for flag --interval: not a duration (e.g. 5s, 500ms)");
 }

@@ -52,8 +52,7 @@ public sealed class UpdateCommand : ICommand
         ApplyFlags(args, r);
 
         var store = new StateStore(global.Root);
-        ContainerCgroup.Load(store, id);
-        using IdLock idLock = IdLock.Acquire(store.Root, id);
+        using IdLock idLock = IdLock.AcquireExisting(store, id);
         ContainerRecord rec = store.Load(id);
         if (ContainerStatusReader.Read(store, rec) == ContainerStatus.Stopped)
             throw new RuntimeException($"cannot update container {id}: it is stopped");

@@ -13,18 +13,17 @@ public static class ContainerDeleter
 {
     public static void Delete(StateStore store, string id, bool force)
     {
-        if (!store.Exists(id))
+        using IdLock? idLock = IdLock.TryAcquireExisting(store, id);
+        if (idLock is null)
         {
             if (!force) throw RuntimeException.NotExists(id);
             RemoveStaleLock(store, id);
             return;
         }
-        using IdLock idLock = IdLock.Acquire(store.Root, id);
         ContainerRecord? r = store.TryLoad(id);
         if (r is null)
         {
             // A state dir without state.json: a create that crashed midway. Nothing runs; clean up.
-            if (!store.Exists(id) && !force) throw RuntimeException.NotExists(id);
             store.Remove(id);
             idLock.Unlink();
             return;

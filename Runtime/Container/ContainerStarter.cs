@@ -14,7 +14,7 @@ public static unsafe class ContainerStarter
 {
     public static void Start(StateStore store, string id)
     {
-        using IdLock idLock = IdLock.Acquire(store.Root, id);
+        using IdLock idLock = IdLock.AcquireExisting(store, id);
         ContainerRecord r = store.Load(id);
         ContainerStatus status = ContainerStatusReader.Read(store, r);
         switch (status)

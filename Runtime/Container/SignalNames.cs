@@ -20,7 +20,8 @@ public static class SignalNames
     {
         if (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
         {
-            if (n >= 1 && n <= 64) return n;
+            // 0 sends nothing and only checks that the init exists (kill(2)); runc accepts it.
+            if (n >= 0 && n <= 64) return n;
             throw new RuntimeException($"invalid signal: {s}");
         }
         string name = s.ToUpperInvariant();

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using OciRuntime.Native.Interop;
 
 namespace OciRuntime.Logging;
 
@@ -23,51 +24,72 @@ public static class RuntimeLog
         s_debug = debug;
     }
 
+    /// <summary>
+    /// Opens (creates) the --log file once up front, as runc does, so a path that cannot be
+    /// written fails the command instead of silently losing every later message. Null when fine.
+    /// </summary>
+    public static string? CheckLogFile()
+    {
+        if (s_path is null) return null;
+        int fd = Sys.Open(s_path, O.WRONLY | O.APPEND | O.CREAT | O.CLOEXEC, 0x1a4 /* 0644 */);
+        if (fd < 0)
+        {
+            int errno = Sys.LastErrno;
+            string path = s_path;
+            s_path = null; // the error about it goes to stderr alone
+            return $"open {path}: {Sys.ErrnoText(errno)} (--log: the file must be creatable and writable)";
+        }
+        Sys.Close(fd);
+        return null;
+    }
+
     public static void Error(string message)
     {
+        message = OneLine.Escape(message);
         WriteStderr(message);
         Append("error", message);
     }
 
     public static void Warning(string message)
     {
+        message = OneLine.Escape(message);
         WriteStderr("warning: " + message);
         Append("warning", message);
     }
 
     public static void Debug(string message)
     {
-        if (s_debug) Append("debug", message);
+        if (s_debug) Append("debug", OneLine.Escape(message));
     }
 
     private static void WriteStderr(string message)
     {
-        try
-        {
-            using Stream err = Console.OpenStandardError();
-            byte[] bytes = Encoding.UTF8.GetBytes(message + "\n");
-            err.Write(bytes, 0, bytes.Length);
-        }
-        catch (IOException)
-        {
-            // stderr may be a closed pipe (the shim went away); the log file still has it.
-        }
+#if OCI_WEAKEN_SAFE_STDERR
+        using Stream err = Console.OpenStandardError();
+        byte[] bytes = Encoding.UTF8.GetBytes(message + "\n");
+        err.Write(bytes, 0, bytes.Length);
+#else
+        FdWriter.WriteLine(2, message);
+#endif
     }
 
-    private static void Append(string level, string message)
+    /// <summary>One line appended with O_APPEND (concurrent runtimes share the file); never throws.</summary>
+    private static unsafe void Append(string level, string message)
     {
         if (s_path is null) return;
-        try
+        string line;
+        try { line = s_json ? JsonLine(level, message) : TextLine(level, message); }
+        catch (Exception) { line = TextLine(level, "(message not representable)"); }
+        int fd = Sys.Open(s_path, O.WRONLY | O.APPEND | O.CREAT | O.CLOEXEC, 0x1a4 /* 0644 */);
+        if (fd < 0)
         {
-            string line = s_json ? JsonLine(level, message) : TextLine(level, message);
-            using var fs = new FileStream(s_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-            byte[] bytes = Encoding.UTF8.GetBytes(line + "\n");
-            fs.Write(bytes, 0, bytes.Length);
+            FdWriter.WriteLine(2, $"cannot open log file {s_path}: {Sys.ErrnoText(Sys.LastErrno)}");
+            return;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteStderr($"cannot write log file {s_path}: {e.Message}");
-        }
+        byte[] bytes = Encoding.UTF8.GetBytes(line + "\n");
+        // One write: the kernel appends it whole, so lines of concurrent runtimes never interleave.
+        fixed (byte* p = bytes) Sys.Write(fd, p, (nuint)bytes.Length);
+        Sys.Close(fd);
     }
 
     /// <summary>RFC 3339 in UTC with a literal Z: Go's time parser (containerd, docker) reads it; "+00:00" escaped by a JSON writer it does not.</summary>

@@ -35,6 +35,20 @@ public static class CapabilitySet
         return mask;
     }
 
+    /// <summary>
+    /// Names in any of the five sets that are not capabilities or that this kernel lacks, sorted
+    /// and unique: runc ignores them with one warning, and so do we (the masks above skip them).
+    /// </summary>
+    public static List<string> Unknown(Spec.Config.LinuxCapabilities? caps, int lastCap)
+    {
+        var unknown = new SortedSet<string>(StringComparer.Ordinal);
+        if (caps is null) return new List<string>();
+        foreach (List<string>? set in new[] { caps.Bounding, caps.Effective, caps.Inheritable, caps.Permitted, caps.Ambient })
+            foreach (string n in set ?? new List<string>())
+                if (Number(n) is not int bit || bit > lastCap) unknown.Add(n);
+        return new List<string>(unknown);
+    }
+
     /// <summary>/proc/sys/kernel/cap_last_cap: the highest capability this kernel knows.</summary>
     public static int KernelLastCap()
     {

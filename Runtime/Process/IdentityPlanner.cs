@@ -85,6 +85,9 @@ public static class IdentityPlanner
     {
         int lastCap = CapabilitySet.KernelLastCap();
         LinuxCapabilities? caps = p.Capabilities;
+        // runc's exact line (containerd and podman users grep their logs for it).
+        if (CapabilitySet.Unknown(caps, lastCap) is { Count: > 0 } unknown)
+            Logging.RuntimeLog.Warning($"ignoring unknown or unavailable capabilities: [{string.Join(' ', unknown)}]");
         ulong bounding = CapabilitySet.Mask(caps?.Bounding, lastCap);
         for (int cap = 0; cap <= lastCap; cap++)
             if ((bounding & (1UL << cap)) == 0)

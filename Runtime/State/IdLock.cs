@@ -45,17 +45,51 @@ public sealed unsafe class IdLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// The lock of a container that must already exist (start, update, pause, ...): a missing
+    /// container is "does not exist" without leaving a lock file behind, also when a concurrent
+    /// delete removed it while we waited for the lock.
+    /// </summary>
+    public static IdLock AcquireExisting(StateStore store, string id) =>
+        TryAcquireExisting(store, id) ?? throw RuntimeException.NotExists(id);
+
+    /// <summary>As <see cref="AcquireExisting"/>, but null (and no lock file left) when the container is gone.</summary>
+    public static IdLock? TryAcquireExisting(StateStore store, string id)
+    {
+        // Acquire creates the file: never for an id that has no state dir.
+#if !OCI_WEAKEN_STALE_LOCKS
+        if (!store.Exists(id)) return null;
+#endif
+        IdLock idLock = Acquire(store.Root, id);
+        if (store.Exists(id)) return idLock;
+        // Deleted while we waited; our retry in Acquire made a fresh file, which is ours to remove.
+#if !OCI_WEAKEN_STALE_LOCKS
+        idLock.Unlink();
+#endif
+        idLock.Dispose();
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the path still names the inode we locked. Device and inode, never path strings:
+    /// /proc/self/fd/N shows the resolved path, which differs from a --root reached through a
+    /// symlink (Debian's /var/run -> /run, docker's /var/run/docker/runtime-runc/moby).
+    /// </summary>
     private static bool SameFile(int fd, string path)
     {
-        var self = new FileInfo($"/proc/self/fd/{fd}");
-        string? target = self.LinkTarget;
-        return target == path && File.Exists(path);
+#if OCI_WEAKEN_LOCK_BY_PATH
+        return new FileInfo($"/proc/self/fd/{fd}").LinkTarget == path && File.Exists(path);
+#else
+        FileIdentity? held = FileIdentity.OfFd(fd, out _);
+        FileIdentity? named = FileIdentity.OfPath(path, followSymlinks: false, out _);
+        return held is { } h && named is { } n && h.Device == n.Device && h.Inode == n.Inode;
+#endif
     }
 
     /// <summary>Removes the lock file (after the container is gone); the lock is released on dispose.</summary>
     public void Unlink()
     {
-        try { File.Delete(_path); } catch (IOException) { }
+        try { File.Delete(_path); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     public void Dispose()

@@ -37,6 +37,22 @@ public sealed class StateStore
         }
     }
 
+    /// <summary>
+    /// A --root that exists must be a directory (runc: "mkdir ROOT: not a directory"). Otherwise
+    /// `list` reported no containers and `state` said "does not exist" for a typo'd or clobbered root.
+    /// A missing root is fine: create makes it, and every other command finds no container there.
+    /// </summary>
+    public static void CheckRoot(string root)
+    {
+#if !OCI_WEAKEN_ROOT_CHECK
+        FileIdentity? st = FileIdentity.OfPath(root, followSymlinks: true, out int errno);
+        if (st is { IsDirectory: false })
+            throw new RuntimeException($"--root {root}: not a directory (give a directory, or a path that does not exist yet)");
+        if (st is null && errno == Errno.ENOTDIR)
+            throw new RuntimeException($"--root {root}: {Sys.ErrnoText(errno)} (a parent of the path is a file)");
+#endif
+    }
+
     public bool Exists(string id) => File.Exists(Path.Combine(Dir(id), StateFile)) || Directory.Exists(Dir(id));
 
     /// <summary>Makes the state dir of a new container; the caller holds the id lock.</summary>

@@ -26,6 +26,12 @@ public sealed record RunOptions
 
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>
+    /// If set, the command runs under `bash -c Shell bash FILE ARGS...`: a script that prepares fds and
+    /// ends in `exec "$@" &lt;redirections&gt;`, to give the runtime closed, read-only or full stdio.
+    /// </summary>
+    public string? Shell { get; init; }
+
     public static readonly RunOptions Default = new();
 }
 
@@ -91,15 +97,28 @@ public sealed class CliResult
         return this;
     }
 
-    public CliResult ShouldFail()
+    /// <summary>
+    /// Asserts the runtime failed the way callers can handle: exactly the given status (1 for every
+    /// runtime error; 255 is exec's "could not start") and no .NET or Go crash report on stderr. Any
+    /// other non-zero status (134 = abort, 2 = Go panic, 137 = killed) is a crash, never a failure.
+    /// </summary>
+    public CliResult ShouldFail(int status = 1)
     {
         // A failed command leaves no container holding its pipes: wait for them to drain, so the
         // caller's checks on the message never race the reader threads (seen with detached create).
         Out.WaitEof(TimeSpan.FromSeconds(5));
         Err.WaitEof(TimeSpan.FromSeconds(5));
         Assert.True(ExitCode != 0, "command unexpectedly succeeded:\n" + Describe());
+        Assert.True(ExitCode == status, $"command failed with exit status {ExitCode}, expected {status}:\n" + Describe());
+        Assert.False(HasCrashReport(Stderr), "stderr carries a crash report:\n" + Describe());
         return this;
     }
+
+    /// <summary>A .NET unhandled exception ("Unhandled exception.", "   at Frame") or a Go panic.</summary>
+    public static bool HasCrashReport(string text) =>
+        text.Contains("Unhandled exception", StringComparison.Ordinal) ||
+        text.Contains("\n   at ", StringComparison.Ordinal) || text.StartsWith("   at ", StringComparison.Ordinal) ||
+        text.Contains("panic: ", StringComparison.Ordinal) || text.Contains("goroutine ", StringComparison.Ordinal);
 }
 
 public static class ProcessRunner
@@ -117,7 +136,15 @@ public static class ProcessRunner
             UseShellExecute = false,
         };
         if (o.WorkingDirectory != null) psi.WorkingDirectory = o.WorkingDirectory;
-        if (o.Fd3Path != null)
+        if (o.Shell != null)
+        {
+            psi.FileName = "/bin/bash";
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(o.Shell);
+            psi.ArgumentList.Add("bash");
+            psi.ArgumentList.Add(file);
+        }
+        else if (o.Fd3Path != null)
         {
             psi.FileName = "/bin/bash";
             psi.ArgumentList.Add("-c");
