@@ -31,9 +31,11 @@ public static class InitPlanBuilder
         var plan = new ProcessPlan();
         List<(string Type, int Fd)> joinFds = ns.OpenJoinFds();
         Dictionary<int, int> idmapFds = new();
+        int maskNullFd = -1;
         try
         {
             idmapFds = Rootfs.IdmapUserNamespace.ForMounts(c.Mounts);
+            maskNullFd = PathMaskPlanner.OpenNullSource(c.Linux?.MaskedPaths);
             plan.Syscall(Nr.close, "close the runtime's end of the sync socket", (long)req.ParentSyncFd);
             plan.Op(PlanOp.SyncWait, "wait for the runtime to set up uid/gid maps and the cgroup");
             // Nobody may ptrace or read /proc/<pid>/{mem,exe,fd} of this process while it still
@@ -43,7 +45,7 @@ public static class InitPlanBuilder
             plan.Syscall(Nr.umask, "clear the umask for device and directory creation", 0L);
 
             RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot,
-                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, idmapFds);
+                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, idmapFds, maskNullFd);
             EmitUts(plan, c);
             TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
             if (!req.NoNewKeyring)
@@ -65,9 +67,11 @@ public static class InitPlanBuilder
         {
             foreach (var (_, fd) in joinFds) Sys.Close(fd);
             foreach (int fd in idmapFds.Values) Sys.Close(fd);
+            if (maskNullFd >= 0) Sys.Close(maskNullFd);
             throw;
         }
         var parentFds = new List<int>(idmapFds.Values);
+        if (maskNullFd >= 0) parentFds.Add(maskNullFd);
         foreach (var (_, fd) in joinFds) parentFds.Add(fd);
         return new InitPlan { Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds };
     }
