@@ -91,6 +91,7 @@ public sealed class PathMaskPlanner
             int dirStart = _plan.Steps.Count;
             _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_probe));
             _plan.Syscall(Nr.fsopen, $"mask directory {where}: new tmpfs (fsopen)", PlanArg.Str("tmpfs"), (long)FsContext.FSOPEN_CLOEXEC).Into(_fs);
+            _plan.Syscall(Nr.fsconfig, $"mask directory {where}: tmpfs source name (fsconfig)", PlanArg.Slot(_fs), (long)FsContext.FSCONFIG_SET_STRING, PlanArg.Str("source"), PlanArg.Str("tmpfs"), 0L);
             _plan.Syscall(Nr.fsconfig, $"mask directory {where}: tmpfs mode 755 (fsconfig)", PlanArg.Slot(_fs), (long)FsContext.FSCONFIG_SET_STRING, PlanArg.Str("mode"), PlanArg.Str("755"), 0L);
             _plan.Syscall(Nr.fsconfig, $"mask directory {where}: create the tmpfs (fsconfig)", PlanArg.Slot(_fs), (long)FsContext.FSCONFIG_CMD_CREATE, PlanArg.Null, PlanArg.Null, 0L);
             _plan.Syscall(Nr.fsmount, $"mask directory {where}: read-only tmpfs mount (fsmount)", PlanArg.Slot(_fs), (long)FsContext.FSMOUNT_CLOEXEC, (long)NewMount.ATTR_RDONLY).Into(_tree);
