@@ -19,7 +19,7 @@ namespace OciRuntime.Conformance.Tests;
 ///   oci-runtime binds the pty by fd (open_tree + move_mount), no path involved.
 /// - CVE-2025-52881: the runtime's sysctl writes go to the container's /proc. Here that /proc is a
 ///   procfs on a shared mount the attacker also holds, with a file bound over
-///   /proc/sys/kernel/shm_rmid_forced (before create, or toggled by a racing process). oci-runtime
+///   /proc/sys/kernel/domainname (before create, or toggled by a racing process). oci-runtime
 ///   writes through a procfs of its own, so the bound file never receives the value.
 ///
 /// runc 1.1.5 predates the fixes (1.2.8/1.3.3): where it falls for an attack, the test records that
@@ -39,7 +39,7 @@ public class Cve2025Tests
         c.Bundle.Save();
         string cmd = string.Join(' ', new[] { c.Cli.Runtime }.Concat(c.Cli.GlobalArgs())
             .Concat(["create", "--bundle", c.Bundle.Dir, c.Id]).Select(a => $"'{a}'"));
-        string script = $"{prelude}\n{cmd}\nrc=$?\n[ -n \"$racer\" ] && kill $racer 2>/dev/null\nexit $rc";
+        string script = $"{prelude}\n{cmd}\nrc=$?\n[ -n \"$racer\" ] && kill $racer\nexit $rc";
         var env = new Dictionary<string, string> { [Processes.MarkerName] = c.Id };
         return ProcessRunner.Run("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script],
             new RunOptions { DetachedStdio = true, Env = env });
@@ -70,7 +70,7 @@ public class Cve2025Tests
             // The attacker's file where the runtime's /dev/null was: bound for good, or bound and
             // unbound in a loop while create runs.
             string prelude = racing
-                ? $"(while :; do mount --bind '{canary}' /dev/null 2>/dev/null; umount /dev/null 2>/dev/null; done) & racer=$!"
+                ? $"(while :; do mount --bind '{canary}' /dev/null; umount /dev/null; done) 2>'{c.Dir}/racer.log' & racer=$!"
                 : $"mount --bind '{canary}' /dev/null || exit 99";
             var created = CreateInPrivateMountNs(c, prelude);
             if (created.ExitCode != 0)
@@ -156,7 +156,7 @@ done";
     {
         public string Path { get; }
         public string Canary { get; }
-        public string Target => System.IO.Path.Combine(Path, "sys/kernel/shm_rmid_forced");
+        public string Target => System.IO.Path.Combine(Path, "sys/kernel/domainname");
 
         public SharedProc(Container c)
         {
@@ -187,12 +187,14 @@ done";
             c.Configure(b =>
             {
                 // The container's /proc is the shared procfs (a bind whose source is procfs, which
-                // runc's /proc rules allow); the sysctl is one of the IPC namespace's own.
+                // runc's /proc rules allow). kernel.domainname belongs to the UTS namespace but is one
+                // file for all of them (IPC and net sysctls are per-namespace files, which a mount
+                // made in the host's namespaces does not cover).
                 var mounts = b.Config["mounts"]!.AsArray();
                 foreach (var m in mounts.ToList())
                     if ((string?)m?["destination"] == "/proc") mounts.Remove(m);
                 mounts.Insert(0, new JsonObject { ["destination"] = "/proc", ["type"] = "bind", ["source"] = proc.Path, ["options"] = new JsonArray("rbind") });
-                b.Linux["sysctl"] = new JsonObject { ["kernel.shm_rmid_forced"] = "1" };
+                b.Linux["sysctl"] = new JsonObject { ["kernel.domainname"] = "cve52881" };
                 b.Args("true");
             });
             using var cts = new CancellationTokenSource();
@@ -214,7 +216,7 @@ done";
                 racer?.Wait();
             }
             string canaryNow = File.ReadAllText(proc.Canary);
-            if (canaryNow != "canary\n") vulnerable.Add($"#{i}: the canary over /proc/sys/kernel/shm_rmid_forced holds \"{canaryNow.Trim()}\"");
+            if (canaryNow != "canary\n") vulnerable.Add($"#{i}: the canary over /proc/sys/kernel/domainname holds \"{canaryNow.Trim()}\"");
             else if (created.ExitCode != 0)
             {
                 created.WaitForOutput();
