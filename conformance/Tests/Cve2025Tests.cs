@@ -101,6 +101,64 @@ public class Cve2025Tests
         if (!racing && !TestEnv.IsRunc) Assert.Equal(1, refused);
     }
 
+    /// <summary>
+    /// The advisory's own scenario: the container's /dev is the image's directory (no tmpfs in the
+    /// config), which the attacker keeps changing from outside, exchanging /dev/null with a symlink
+    /// to a file of its own while containers are created. A runtime that binds "/dev/null" after
+    /// pivot_root masks with the attacker's file whenever the symlink is in place at that moment.
+    /// oci-runtime never binds the container's /dev/null (its mask source is the runtime's own,
+    /// verified null device), so this holds for it by construction; runc 1.1.5's result is recorded.
+    /// </summary>
+    [Fact]
+    public void MaskSource_IsNeverTheContainersDevNull_WhileItIsSwapped()
+    {
+        const int iterations = 12;
+        int masked = 0, refused = 0;
+        var vulnerable = new List<string>();
+        for (int i = 0; i < iterations; i++)
+        {
+            using var c = new Container("cve31133-swap");
+            string root = HostileRootfs.UseCopy(c);
+            File.WriteAllText(Path.Combine(root, "etc", "hidden"), "secret\n");
+            File.WriteAllText(Path.Combine(root, "canary-null"), "canary\n");
+            string dev = Path.Combine(root, "dev");
+            Sh($"rm -f '{dev}/null' && mknod -m 666 '{dev}/null' c 1 3 && ln -s /canary-null '{dev}/null-swap'").ShouldSucceed();
+            c.Configure(b =>
+            {
+                var mounts = b.Config["mounts"]!.AsArray();
+                foreach (var m in mounts.ToList())
+                    if ((string?)m?["destination"] is "/dev" or "/dev/pts" or "/dev/shm" or "/dev/mqueue") mounts.Remove(m);
+                b.Linux["maskedPaths"] = new JsonArray(Masked);
+                b.Sh($"echo pwned > {Masked}; stat -c '%F %t:%T' {Masked}");
+            });
+            CliResult created;
+            using (new SymlinkSwapper(Path.Combine(dev, "null"), Path.Combine(dev, "null-swap")))
+                created = c.Create();
+            if (created.ExitCode != 0)
+            {
+                created.WaitForOutput();
+                Assert.False(string.IsNullOrWhiteSpace(created.Stderr), "create failed without a message");
+                refused++;
+                continue;
+            }
+            c.Start().ShouldSucceed();
+            c.WaitForStatus("stopped");
+            created.WaitForOutput();
+            string inside = created.Stdout.Trim();
+            string canaryNow = File.ReadAllText(Path.Combine(root, "canary-null"));
+            if (inside != "character special file 1:3" || canaryNow != "canary\n")
+                vulnerable.Add($"#{i}: {Masked} inside was \"{inside}\", the canary holds \"{canaryNow.Trim()}\"");
+            else masked++;
+        }
+        Console.WriteLine($"CVE-2025-31133 (container's /dev/null swapped): {masked} masked with the null device, {refused} refused, {vulnerable.Count} masked with the attacker's file");
+        if (TestEnv.IsRunc && vulnerable.Count > 0)
+        {
+            Console.WriteLine($"runc (recorded, not failed): {string.Join("; ", vulnerable)}");
+            return;
+        }
+        Assert.True(vulnerable.Count == 0, "the masked path was covered with the attacker's file: " + string.Join("; ", vulnerable));
+    }
+
     // ---------- CVE-2025-52565: the /dev/console bind ----------
 
     [Fact]
