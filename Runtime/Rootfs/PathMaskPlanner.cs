@@ -48,6 +48,9 @@ public sealed class PathMaskPlanner
     public static int OpenNullSource(IReadOnlyList<string>? masked)
     {
         if (masked is not { Count: > 0 }) return -1;
+#if OCI_WEAKEN_MASK_VERIFY
+        return -1;   // EmitMasked binds the container's dev/null by path instead, as runc 1.1.5 did
+#else
         int fd = Sys.OpenTree(AtFlags.FDCWD, "/dev/null", NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC);
         if (fd < 0)
         {
@@ -55,7 +58,6 @@ public sealed class PathMaskPlanner
             if (e == Errno.EPERM) return -1;
             throw new SyscallException("linux.maskedPaths: clone /dev/null as the mask source (open_tree /dev/null)", e);
         }
-#if !OCI_WEAKEN_MASK_VERIFY
         FileIdentity? id = FileIdentity.Of(fd);
         if (id is not { } f || !f.IsCharDevice(1, 3))
         {
@@ -63,8 +65,8 @@ public sealed class PathMaskPlanner
             throw new RuntimeException("linux.maskedPaths: /dev/null is not the null device (character device 1:3) in the runtime's mount namespace; " +
                 "refusing to mask paths with it (restore /dev/null: mknod -m 666 /dev/null c 1 3)");
         }
-#endif
         return fd;
+#endif
     }
 
     public void EmitMasked(IReadOnlyList<string>? paths)
@@ -76,7 +78,11 @@ public sealed class PathMaskPlanner
         else
         {
             opened = _plan.NewSlot();
+#if OCI_WEAKEN_MASK_VERIFY
+            _plan.Syscall(Nr.openat, "open the container's /dev/null as the mask source", PlanArg.Slot(_paths.Root), PlanArg.Str("dev/null"), (long)(O.PATH | O.CLOEXEC)).Into(opened.Value);
+#else
             _plan.Syscall(Nr.openat, "open /dev/null as the mask source", (long)AtFlags.FDCWD, PlanArg.Str("/dev/null"), (long)(O.PATH | O.CLOEXEC)).Into(opened.Value);
+#endif
             source = PlanArg.Slot(opened.Value);
         }
 
