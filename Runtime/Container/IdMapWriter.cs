@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.IO;
 using System.Text;
 using OciRuntime.Errors;
 using OciRuntime.Spec.Config;
@@ -30,16 +29,7 @@ public static class IdMapWriter
     private static void WriteFile(int pid, string name, string content, string where)
     {
         if (content.Length == 0) return;
-        string path = $"/proc/{pid}/{name}";
-        try
-        {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Write);
-            byte[] b = Encoding.ASCII.GetBytes(content);
-            fs.Write(b, 0, b.Length);
-        }
-        catch (IOException e)
-        {
-            throw new RuntimeException($"config.json: {where}: write {path}: {e.Message.ToLowerInvariant()} (the host ids must exist and not overlap)");
-        }
+        if (HostProcfs.Write(pid, name, content) is string failure)
+            throw new RuntimeException($"config.json: {where}: {failure} (the host ids must exist and not overlap)");
     }
 }

@@ -31,9 +31,11 @@ public static class InitPlanBuilder
         var plan = new ProcessPlan();
         List<(string Type, int Fd)> joinFds = ns.OpenJoinFds();
         Dictionary<int, int> idmapFds = new();
+        int maskNullFd = -1;
         try
         {
             idmapFds = Rootfs.IdmapUserNamespace.ForMounts(c.Mounts);
+            maskNullFd = PathMaskPlanner.OpenNullSource(c.Linux?.MaskedPaths);
             // The plan starts in the sealed init, after the runtime's GO (uid/gid maps and the
             // cgroup are set), already non-dumpable (Native/init/interpret.c).
             plan.HandOver(req.ExecFifoFd);
@@ -41,7 +43,7 @@ public static class InitPlanBuilder
             plan.Syscall(Nr.umask, "clear the umask for device and directory creation", 0L);
 
             RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot,
-                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, idmapFds);
+                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, idmapFds, maskNullFd);
             EmitUts(plan, c);
             if (p.Terminal == true) plan.HandOver(req.ConsoleSocketFd);
             TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
@@ -69,9 +71,11 @@ public static class InitPlanBuilder
         {
             foreach (var (_, fd) in joinFds) Sys.Close(fd);
             foreach (int fd in idmapFds.Values) Sys.Close(fd);
+            if (maskNullFd >= 0) Sys.Close(maskNullFd);
             throw;
         }
         var parentFds = new List<int>(idmapFds.Values);
+        if (maskNullFd >= 0) parentFds.Add(maskNullFd);
         foreach (var (_, fd) in joinFds) parentFds.Add(fd);
         return new InitPlan { Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds };
     }

@@ -35,10 +35,7 @@ public static class InitSpawner
     /// <summary>process.oomScoreAdj, for the init and (as runc does) every exec'd process.</summary>
     public static void WriteOomScoreAdj(int pid, int adj)
     {
-        try { File.WriteAllText($"/proc/{pid}/oom_score_adj", adj.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeException($"config.json: process.oomScoreAdj: write /proc/{pid}/oom_score_adj: {e.Message} (lowering it needs CAP_SYS_RESOURCE)");
-        }
+        if (HostProcfs.Write(pid, "oom_score_adj", adj.ToString(System.Globalization.CultureInfo.InvariantCulture)) is string failure)
+            throw new RuntimeException($"config.json: process.oomScoreAdj: {failure} (lowering it needs CAP_SYS_RESOURCE)");
     }
 }

@@ -128,7 +128,17 @@ public sealed class NamespacePlanner
                 text.Append(kv.Key).Append(' ').Append(kv.Value.Secs ?? 0).Append(' ').Append(kv.Value.Nanosecs ?? 0).Append('\n');
             var slot = plan.NewSlot();
             byte[] bytes = System.Text.Encoding.ASCII.GetBytes(text.ToString());
+#if OCI_WEAKEN_PROCFS_VERIFY
             plan.Syscall(Nr.openat, "open /proc/self/timens_offsets", (long)AtFlags.FDCWD, PlanArg.Str("/proc/self/timens_offsets"), (long)(O.WRONLY | O.CLOEXEC)).Into(slot);
+#else
+            // The runtime's /proc (still the host's view: this runs before any container mount),
+            // then beneath it with no mount crossing and no magic links (CVE-2025-52881).
+            var proc = plan.NewSlot();
+            plan.Syscall(Nr.openat, "open /proc for timens_offsets", (long)AtFlags.FDCWD, PlanArg.Str("/proc"), (long)(O.PATH | O.DIRECTORY | O.NOFOLLOW | O.CLOEXEC)).Into(proc);
+            plan.Syscall(Nr.openat2, "open /proc/self/timens_offsets", PlanArg.Slot(proc), PlanArg.Str("self/timens_offsets"),
+                PlanArg.Data(PlanStructs.OpenHow((ulong)(O.WRONLY | O.NOFOLLOW | O.CLOEXEC), 0, Resolve.BENEATH | Resolve.NO_MAGICLINKS | Resolve.NO_XDEV)), 24L).Into(slot);
+            plan.Syscall(Nr.close, "close /proc", PlanArg.Slot(proc));
+#endif
             plan.Syscall(Nr.write, "write linux.timeOffsets to /proc/self/timens_offsets", PlanArg.Slot(slot), PlanArg.Data(bytes), (long)bytes.Length);
             plan.Syscall(Nr.close, "close timens_offsets", PlanArg.Slot(slot));
         }

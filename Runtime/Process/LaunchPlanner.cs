@@ -23,6 +23,7 @@ public static class LaunchPlanner
     public static void EmitCredentials(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, bool setgroupsAllowed)
     {
         bool nnp = p.NoNewPrivileges == true;
+        LsmPlanner.EmitOpenProcfs(plan, p);
         if (filter is not null && !nnp) SeccompPlanner.Emit(plan, filter);
         IdentityPlanner.EmitUserAndCapabilities(plan, p, setgroupsAllowed);
         plan.Syscall(Nr.umask, "set umask (process.user.umask)", (long)(p.User.Umask ?? 0x12 /* 0022 */));

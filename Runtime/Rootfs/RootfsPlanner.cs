@@ -13,7 +13,7 @@ namespace OciRuntime.Rootfs;
 /// </summary>
 public static class RootfsPlanner
 {
-    public static void Emit(ProcessPlan plan, LoadedConfig loaded, bool newNetNs, bool inUserNs, bool noPivot, System.Action<ProcessPlan>? beforePivot = null, System.Collections.Generic.IReadOnlyDictionary<int, int>? idmapFds = null)
+    public static void Emit(ProcessPlan plan, LoadedConfig loaded, bool newNetNs, bool inUserNs, bool noPivot, System.Action<ProcessPlan>? beforePivot = null, System.Collections.Generic.IReadOnlyDictionary<int, int>? idmapFds = null, int maskNullFd = -1)
     {
         OciConfig c = loaded.Config;
         LinuxSpec? linux = c.Linux;
@@ -34,7 +34,7 @@ public static class RootfsPlanner
         devices.EmitConfigured(linux?.Devices);
         // Before the masks: the default readonlyPaths include /proc/sys (runc's order too).
         SysctlPlanner.Emit(plan, paths, linux?.Sysctl);
-        var masks = new PathMaskPlanner(plan, paths);
+        var masks = new PathMaskPlanner(plan, paths, maskNullFd);
         masks.EmitMasked(linux?.MaskedPaths);
         masks.EmitReadonly(linux?.ReadonlyPaths);
 
