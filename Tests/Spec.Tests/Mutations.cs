@@ -106,23 +106,6 @@ internal static class Mutations
             p.Rlimits = new List<PosixRlimit> { new() { Type = t, Soft = 1, Hard = 2 }, new() { Type = t, Soft = 1, Hard = 2 } };
             return ("process.rlimits[1].type", $"duplicate rlimit {Quote(t)}");
         }),
-        ("capability", (c, r) =>
-        {
-            var p = Process(c);
-            p.Capabilities ??= new LinuxCapabilities();
-            string cap = Unknown(r, KnownValues.Capabilities, "CAP_FLY", "cap_kill", "KILL", "CAP_", "CAP_SYS_ADMIN ");
-            string set = Pick(r, "bounding", "effective", "inheritable", "permitted", "ambient");
-            var list = set switch
-            {
-                "bounding" => p.Capabilities.Bounding ??= new(),
-                "effective" => p.Capabilities.Effective ??= new(),
-                "inheritable" => p.Capabilities.Inheritable ??= new(),
-                "permitted" => p.Capabilities.Permitted ??= new(),
-                _ => p.Capabilities.Ambient ??= new(),
-            };
-            int i = Append(list, cap);
-            return ($"process.capabilities.{set}[{i}]", $"unknown capability {Quote(cap)}");
-        }),
         ("device type", (c, r) =>
         {
             var devs = Linux(c).Devices ??= new List<LinuxDevice>();

@@ -48,8 +48,6 @@ public class ValidatorRuleTests
         ["env no equals"] = new(n => n["process"]!["env"]!.AsArray().Add("JUSTNAME"), "process.env[2]", "invalid environment entry \"JUSTNAME\": expected KEY=VALUE"),
         ["env empty name"] = new(n => n["process"]!["env"]!.AsArray().Add("=v"), "process.env[2]", "variable name must not be empty"),
         ["consoleSize height missing"] = new(n => n["process"]!["consoleSize"] = new JsonObject { ["width"] = 80 }, "process.consoleSize.height", "required"),
-        ["capability unknown"] = new(n => n["process"]!["capabilities"]!["effective"]!.AsArray().Add("CAP_FLY"), "process.capabilities.effective[3]", "unknown capability \"CAP_FLY\""),
-        ["capability lowercase"] = new(n => n["process"]!["capabilities"]!["ambient"] = Arr("cap_kill"), "process.capabilities.ambient[0]", "unknown capability"),
         ["rlimit unknown"] = new(n => n["process"]!["rlimits"]![0]!["type"] = "RLIMIT_FOO", "process.rlimits[0].type", "unknown rlimit type \"RLIMIT_FOO\""),
         ["rlimit duplicate"] = new(n => n["process"]!["rlimits"]!.AsArray().Add(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 1, ["hard"] = 1 }), "process.rlimits[1].type", "duplicate rlimit \"RLIMIT_NOFILE\": already set by rlimits[0]"),
         ["rlimit soft > hard"] = new(n => n["process"]!["rlimits"]![0]!["soft"] = 2048, "process.rlimits[0].soft", "soft limit 2048 is greater than hard limit 1024"),
