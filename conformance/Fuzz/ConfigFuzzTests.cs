@@ -38,7 +38,6 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
             string config = Directory.Exists(replay) ? Path.Combine(replay, "config.json") : replay;
             string name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(config))!);
             header = $"fuzz replay of {config} (case {name}) against {TestEnv.Runtime}";
-            Say(header);
             var c = new FuzzCaseDir(name);
             FuzzResidue.Clean(c);
             c.Create();
@@ -49,7 +48,7 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
             int count = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_COUNT"), out int n) ? n : 300;
             uint seed = uint.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out uint s) ? s : (uint)System.Random.Shared.Next(1, int.MaxValue);
             header = $"fuzz: {count} cases, FUZZ_SEED={seed}, against {TestEnv.Runtime}";
-            Say(header);
+            report.WriteLine(header);
             var seeds = FuzzSeeds.All;
             string? dry = Environment.GetEnvironmentVariable("FUZZ_DRY");
             if (dry != null) Directory.CreateDirectory(dry);
@@ -80,6 +79,7 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
             }
         }
         sw.Stop();
+        FuzzResidue.RemoveCgroupParents();
 
         var failed = results.Where(r => r.Failures.Count > 0).ToList();
         var summary = new StringBuilder();

@@ -64,6 +64,14 @@ public static class FuzzResidue
             try { Directory.Delete(c.Dir, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
+    /// <summary>At the end of a run: rmdir /sys/fs/cgroup/*/oci-fuzz where nothing is left in it.</summary>
+    public static void RemoveCgroupParents()
+    {
+        var hierarchies = Directory.Exists(CgroupBase) ? Directory.GetDirectories(CgroupBase).Append(CgroupBase) : [];
+        foreach (var h in hierarchies)
+            if (Directory.Exists(Path.Combine(h, FuzzCaseDir.CgroupParent))) Native.rmdir(Path.Combine(h, FuzzCaseDir.CgroupParent));
+    }
+
     static void Thaw(string dir)
     {
         foreach (var (file, value) in new[] { ("cgroup.freeze", "0"), ("freezer.state", "THAWED") })

@@ -86,7 +86,9 @@ public static class FuzzRunner
         }
         catch (TimeoutException e)
         {
-            failures.Add(new("hang", $"{what} did not finish within {Timeout.TotalSeconds:0} s: {OneLine(e.Message.Split('\n').Skip(3).FirstOrDefault() ?? "")}"));
+            int err = e.Message.IndexOf("--- stderr ---\n", StringComparison.Ordinal);
+            string stderr = err < 0 ? "" : e.Message[(err + 15)..];
+            failures.Add(new("hang", $"{what} did not finish within {Timeout.TotalSeconds:0} s (killed); stderr: {OneLine(stderr)}"));
             return null;
         }
     }

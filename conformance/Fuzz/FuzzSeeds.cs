@@ -35,9 +35,9 @@ public static class FuzzSeeds
         return files.Select(f => new Seed(Path.GetRelativePath(Path.GetDirectoryName(Path.GetDirectoryName(f)!)!, f), File.ReadAllBytes(f))).ToList();
     }
 
-    /// <summary>The real clients' configs and the spec's full example are picked three times as often as the schema snippets.</summary>
+    /// <summary>The real clients' configs are picked six times, the spec's full example three times as often as each schema snippet.</summary>
     public static int Weight(int index) =>
-        All[index].Name.Contains("testdata", StringComparison.Ordinal) || All[index].Name.Contains("spec-example", StringComparison.Ordinal) ? 3 : 1;
+        All[index].Name.Contains("testdata", StringComparison.Ordinal) ? 6 : All[index].Name.Contains("spec-example", StringComparison.Ordinal) ? 3 : 1;
 
     /// <summary>The document a case mutates: the seed, normalized, for this case.</summary>
     public static FuzzDoc Open(Seed seed, FuzzCaseDir c)
@@ -49,7 +49,17 @@ public static class FuzzSeeds
         {
             if (o["root"] is JsonObject r) r["path"] = "rootfs";
             else o["root"] = new JsonObject { ["path"] = "rootfs" };
-            if (o["process"] is JsonObject p) p["terminal"] = false;
+            if (o["process"] is JsonObject p)
+            {
+                p["terminal"] = false;
+                p.Remove("apparmorProfile");   // no LSM on the test hosts: a label is refused before anything else
+                p.Remove("selinuxLabel");
+            }
+            if (o["linux"] is JsonObject lsm)
+            {
+                lsm.Remove("mountLabel");
+                lsm.Remove("intelRdt");
+            }
             // Only the device rules: on a hybrid host oci-runtime refuses every v1-only controller, so a
             // seed with limits (podman's pids) would never get past create; mutations add limits back.
             if (o["linux"] is JsonObject { } l && l["resources"] is JsonObject res)

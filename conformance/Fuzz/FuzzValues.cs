@@ -20,7 +20,10 @@ public static class FuzzValues
         "100000000000000000000000000000000000000000000000000",
     ];
 
-    public static Gen<Weird> Number => Gen.Elements(Numbers).Select(n => Weird.Of(n));
+    /// <summary>In range for most fields (so that a config gets past parsing to the kernel), or at an edge.</summary>
+    public static Gen<Weird> Number => Gen.Frequency(
+        (2, Gen.Elements("0", "1", "2", "7", "100", "1000", "4096", "65534", "65535", "4294967294").Select(n => Weird.Of(n))),
+        (3, Gen.Elements(Numbers).Select(n => Weird.Of(n))));
 
     public static Gen<Weird> WrongType => Gen.Elements("null", "true", "false", "\"\"", "\"x\"", "[]", "{}", "[1,\"a\",null]", "{\"a\":{}}", "0", "-1")
         .Select(j => Weird.Of(j));
