@@ -14,7 +14,7 @@ public sealed record FuzzCaseResult(string Name, int CreateExit, List<FuzzFailur
 /// <summary>
 /// Runs one fuzz case against the real binary: `create` (10 s timeout), `state` if it succeeded,
 /// `delete --force` (10 s), then checks exit statuses (0 or 1 only; delete --force 0), stderr (at most one
-/// line, no .NET exception or stack trace), that a successful create left a live init in "created",
+/// error line besides warnings, no .NET exception or stack trace), that a successful create left a live init in "created",
 /// and that nothing is left: no process of the case (marker in environ, its cgroup, its root or cwd in
 /// the case dir), no cgroup dir /sys/fs/cgroup/*/oci-fuzz/&lt;id&gt;, nothing in --root, no host mount
 /// naming the case dir, nothing in the canary or elsewhere in the case dir. Then it cleans up by force.
@@ -122,9 +122,13 @@ public static class FuzzRunner
         if (stderr.Contains("Unhandled exception", StringComparison.Ordinal) || stderr.Contains("\n   at ", StringComparison.Ordinal) ||
             stderr.StartsWith("   at ", StringComparison.Ordinal) || stderr.Contains("Exception:", StringComparison.Ordinal))
             failures.Add(new("stack-trace", $"{what}: {OneLine(stderr)}"));
-        else if (stderr.TrimEnd('\n').Contains('\n'))
-            failures.Add(new("multi-line-stderr", $"{what}: {stderr.TrimEnd('\n').Count(ch => ch == '\n') + 1} lines: {OneLine(stderr)}"));
+        else if (ErrorLines(stderr) > 1)
+            failures.Add(new("multi-line-stderr", $"{what}: {ErrorLines(stderr)} error lines: {OneLine(stderr)}"));
     }
+
+    /// <summary>Lines of stderr that are not warnings (oci-runtime's "warning: ...", runc's level=warning).</summary>
+    static int ErrorLines(string stderr) =>
+        stderr.Split('\n').Count(l => l.Length > 0 && !l.StartsWith("warning: ", StringComparison.Ordinal) && !l.Contains(" level=warning ", StringComparison.Ordinal));
 
     static string Describe(int code) => code > 128 ? $"{code} (signal {code - 128})" : code.ToString();
 
