@@ -35,6 +35,8 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
         string header;
         if (!string.IsNullOrEmpty(replay))
         {
+            // Relative to the repository (make's cwd), not to the test host's output dir.
+            replay = Path.GetFullPath(replay, TestEnv.RepoRoot);
             string config = Directory.Exists(replay) ? Path.Combine(replay, "config.json") : replay;
             string name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(config))!);
             header = $"fuzz replay of {config} (case {name}) against {TestEnv.Runtime}";

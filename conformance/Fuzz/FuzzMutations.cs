@@ -259,7 +259,9 @@ public static class FuzzMutations
             if (key.StartsWith('+'))
             {
                 var a = d.EnsureArray(f.Path[..dot]);
-                a?.Add(new JsonObject { [key[1..]] = d.Node(w), ["allow"] = false });
+                var entry = new JsonObject { [key[1..]] = d.Node(w) };
+                if (f.Path.Contains("devices", StringComparison.Ordinal)) entry["allow"] = false;
+                a?.Add(entry);
                 return;
             }
             var parent = dot < 0 ? d.Obj : d.Ensure(f.Path[..dot]);
