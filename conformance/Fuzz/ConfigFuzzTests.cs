@@ -43,7 +43,9 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
             var c = new FuzzCaseDir(name);
             FuzzResidue.Clean(c);
             c.Create();
-            results.Add(FuzzRunner.Run(c, File.ReadAllBytes(config), "replay"));
+            var r = FuzzRunner.Run(c, File.ReadAllBytes(config), "replay");
+            results.Add(r);
+            report.WriteLine($"{r.Name} create={r.CreateExit} {r.Elapsed.TotalMilliseconds:0}ms stderr: {FuzzRunner.OneLine(r.Stderr)}");
         }
         else
         {
