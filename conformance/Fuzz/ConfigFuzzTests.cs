@@ -40,10 +40,11 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
             string config = Directory.Exists(replay) ? Path.Combine(replay, "config.json") : replay;
             string name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(config))!);
             header = $"fuzz replay of {config} (case {name}) against {TestEnv.Runtime}";
+            byte[] bytes = File.ReadAllBytes(config);
             var c = new FuzzCaseDir(name);
             FuzzResidue.Clean(c);
             c.Create();
-            var r = FuzzRunner.Run(c, File.ReadAllBytes(config), "replay");
+            var r = FuzzRunner.Run(c, bytes, "replay");
             results.Add(r);
             report.WriteLine($"{r.Name} create={r.CreateExit} {r.Elapsed.TotalMilliseconds:0}ms stderr: {FuzzRunner.OneLine(r.Stderr)}");
         }

@@ -61,7 +61,12 @@ public static class FuzzResidue
                 for (int i = 0; i < 20 && Directory.Exists(d) && Native.rmdir(d) != 0; i++) Thread.Sleep(50);
         // Never rm -rf through a mount that is still there: it could reach the host.
         if (Mounts(c).Count == 0 && Directory.Exists(c.Dir))
-            try { Directory.Delete(c.Dir, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            try { Directory.Delete(c.Dir, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Mount points created for 4 KB destinations nest deeper than PATH_MAX: rm walks them with openat.
+                ProcessRunner.Run("/bin/rm", ["-rf", "--one-file-system", c.Dir]);
+            }
     }
 
     /// <summary>At the end of a run: rmdir /sys/fs/cgroup/*/oci-fuzz where nothing is left in it.</summary>
