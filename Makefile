@@ -53,6 +53,18 @@ faults: $(BIN)
 stress: $(BIN)
 	OCI_STRESS_COUNT=$${OCI_STRESS_COUNT:-500} scripts/run-tests.sh --conformance-only --filter "Category=Stress"
 
+# Config fuzzing of the real binary (conformance/Fuzz): FUZZ_COUNT cases (default 5000) from FUZZ_SEED
+# (default: a new one); `make test` runs 300. Count and seed are printed; failing configs are saved in
+# build/fuzz-failures/<seed>-<index>/ and replay with FUZZ_REPLAY=build/fuzz-failures/<seed>-<index> make fuzz.
+# RUNTIME=/usr/sbin/runc fuzzes the oracle instead.
+.PHONY: fuzz
+fuzz: $(BIN)
+	@mkdir -p build && rm -f build/fuzz-report.txt
+	@FUZZ_COUNT=$${FUZZ_COUNT:-5000} OCI_RUNTIME=$(RUNTIME) $(DOTNET) test conformance/Oci.Conformance.csproj -nologo \
+	  --filter "FullyQualifiedName~OciRuntime.Conformance.Fuzz.ConfigFuzzTests" >build/fuzz-dotnet.log 2>&1; \
+	  status=$$?; if [ -f build/fuzz-report.txt ]; then tail -n +2 build/fuzz-report.txt | grep -v '^[^ ]* create='; \
+	  else tail -30 build/fuzz-dotnet.log; fi; echo "per-case lines: build/fuzz-report.txt, dotnet output: build/fuzz-dotnet.log"; exit $$status
+
 bench: $(BIN) $(WEAK_BIN)
 	bench/run.sh
 
