@@ -160,6 +160,11 @@ for s in run lifecycle exec; do
 done
 echo "(hyperfine JSON in $out)"
 
+if [ -x "$weak_bin" ]; then
+  echo; echo "=== bench/protections-ab.sh (interleaved A/B: the cost of the protections)"
+  OCI_RUNTIME=$ours OCI_WEAK_RUNTIME=$weak_bin bench/protections-ab.sh
+fi
+
 if [ -x bench/seccomp/run.sh ]; then
   echo; echo "=== bench/seccomp/run.sh"
   bench/seccomp/run.sh
