@@ -1,19 +1,23 @@
 namespace OciRuntime.Conformance;
 
 /// <summary>
-/// Small static C programs the seccomp tests need (conformance/native/*.c), compiled once per run
+/// Small static C programs the tests need (conformance/native/*.c), compiled once per run
 /// with the host's cc. Static, so they run in the busybox rootfs when bind-mounted in.
 /// </summary>
 public static class NativeTools
 {
     static readonly Lazy<string> s_probe = new(() => Build("syscall-probe"));
     static readonly Lazy<string> s_listener = new(() => Build("notify-listener"));
+    static readonly Lazy<string> s_subreaper = new(() => Build("subreaper-run"));
 
     /// <summary>`syscall-probe NR [ARG...]` prints "ret=R errno=E"; "@text" args are string pointers.</summary>
     public static string SyscallProbe => s_probe.Value;
 
     /// <summary>`notify-listener SOCKET OUT ERRNO`: receives the seccomp notify fd and answers one notification.</summary>
     public static string NotifyListener => s_listener.Value;
+
+    /// <summary>`subreaper-run CMD...`: runs CMD under a child subreaper (as a shim does) and prints "zombies=N" left to it.</summary>
+    public static string SubreaperRun => s_subreaper.Value;
 
     static string Build(string name)
     {

@@ -163,6 +163,15 @@ public class CreateRobustnessTests
             catch (IOException) { return false; }
         }).ToList();
         Assert.True(zombies.Count == 0, "zombies left by failed execs: " + string.Join(", ", zombies));
+        // Under a subreaper (as containerd's shim runs it), a forked exec process the runtime did not
+        // reap itself would be left to the shim as a zombie it knows nothing about.
+        foreach (string detach in new[] { "", "-d" })
+        {
+            var args = c.Cli.GlobalArgs().Concat(new[] { "exec" }).Concat(detach.Length > 0 ? [detach] : []).Concat([c.Id, "/no/such/binary"]);
+            var r = ProcessRunner.Run(NativeTools.SubreaperRun, new[] { c.Cli.Runtime }.Concat(args));
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Contains("zombies=0", r.Stdout);
+        }
         var sw = Stopwatch.StartNew();
         c.Delete(force: true).ShouldSucceed();
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"delete --force took {sw.Elapsed}");
