@@ -50,7 +50,7 @@ public class ConfigAttacks(ITestOutputHelper log)
         {
             using var c = SecuritySuite.AttackContainer("sec-proc-symlink", runtime);
             string root = Path.Combine(c.Dir, "rootfs");
-            Directory.Delete(Path.Combine(root, "proc"));
+            Directory.Delete(Path.Combine(root, "proc"), recursive: true);
             Directory.CreateDirectory(Path.Combine(root, "evilproc"));
             File.CreateSymbolicLink(Path.Combine(root, "proc"), "/evilproc");
             c.Configure(b => b.Args("sh", "-c", "grep -c ' /evilproc ' /proc/self/mountinfo"));

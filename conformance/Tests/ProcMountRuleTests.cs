@@ -39,7 +39,8 @@ public class ProcMountRuleTests
         using var c = new Container("procsym-" + type);
         string root = HostileRootfs.UseCopy(c);
         Directory.CreateDirectory(Path.Combine(root, "evil"));
-        Directory.Delete(root + dest);
+        // recursive: other tests' mount destinations may have been created in the shared rootfs
+        Directory.Delete(root + dest, recursive: true);
         File.CreateSymbolicLink(root + dest, "/evil");
         c.Configure(b => b.Args("true"));
         AssertRefused(c, "ordinary directory", $"{type} must be mounted on an ordinary directory");
@@ -50,7 +51,7 @@ public class ProcMountRuleTests
     {
         using var c = new Container("procfile");
         string root = HostileRootfs.UseCopy(c);
-        Directory.Delete(Path.Combine(root, "proc"));
+        Directory.Delete(Path.Combine(root, "proc"), recursive: true);
         File.WriteAllText(Path.Combine(root, "proc"), "not a directory");
         c.Configure(b => b.Args("true"));
         AssertRefused(c, "ordinary directory");
@@ -115,7 +116,9 @@ public class ProcMountRuleTests
     {
         using var c = new Container("procvia");
         string root = HostileRootfs.UseCopy(c);
-        File.CreateSymbolicLink(Path.Combine(root, "data"), "/proc/sys");
+        string data = Path.Combine(root, "data");
+        if (Directory.Exists(data)) Directory.Delete(data, recursive: true); // another test's mount point
+        File.CreateSymbolicLink(data, "/proc/sys");
         c.Configure(b =>
         {
             b.Args("true");
