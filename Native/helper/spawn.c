@@ -50,6 +50,10 @@ static long wait_for_go(int sync_fd)
 static __attribute__((noreturn)) void child(const struct oci_plan_header *h, uint64_t length,
                                             uint64_t clone_flags, int init_fd, int plan_fd)
 {
+    /* Not dumpable from the first instruction: /proc/<pid>/{mem,environ,exe} of this copy of the
+     * runtime stay closed to everyone but root on the host (the root writing our id maps). The
+     * sealed init clears it again after its own execve, before anything else. */
+    oci_sys5(__NR_prctl, 4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0);
     /* Without the runtime's end, EOF tells this child the runtime died: no wait is forever. */
     if (h->parent_sync_fd >= 0)
         oci_sys1(__NR_close, h->parent_sync_fd);
