@@ -62,9 +62,10 @@ public static class FuzzResidue
         // Never rm -rf through a mount that is still there: it could reach the host.
         if (Mounts(c).Count == 0 && Directory.Exists(c.Dir))
             try { Directory.Delete(c.Dir, recursive: true); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                // Mount points created for 4 KB destinations nest deeper than PATH_MAX: rm walks them with openat.
+                // Mount points created for 4 KB destinations nest deeper than PATH_MAX, and names that are
+                // not UTF-8 trip .NET's enumeration (ArgumentException): rm walks them with openat.
                 ProcessRunner.Run("/bin/rm", ["-rf", "--one-file-system", c.Dir]);
             }
     }
