@@ -5,6 +5,7 @@ using OciRuntime.Native.Interop;
 using OciRuntime.Spec.Config;
 using OciRuntime.Spec.Loading;
 using OciRuntime.State;
+using OciRuntime.Terminal;
 
 namespace OciRuntime.Container;
 
@@ -25,6 +26,7 @@ public static class ContainerExecutor
 
         LinuxSpec? linux = config.Linux;
         int consoleFd = -1, cgroupFd = -1;
+        ForegroundConsole? foreground = null;
         try
         {
             if (o.ConsoleSocket is { } cs)
@@ -35,7 +37,11 @@ public static class ContainerExecutor
             }
             else if (process.Terminal == true)
             {
-                throw new RuntimeException("a terminal needs --console-socket (the runtime does not proxy a tty)", FailureExitCode);
+                // Foreground: the runtime receives the pty master and proxies it (runc's behaviour).
+                if (o.Detach)
+                    throw new RuntimeException("cannot allocate a tty for a detached exec (-d) without --console-socket: pass one, or drop -d", FailureExitCode);
+                foreground = new ForegroundConsole();
+                consoleFd = foreground.TakeContainerEnd();
             }
             PreservedFds.EnsureOpen(o.PreserveFds);
             // A pid namespace join forks: the process is then our grandchild, so become its reaper.
@@ -56,7 +62,13 @@ public static class ContainerExecutor
             };
             int pid = ProcessSpawner.Spawn(built.Plan, 0, sync, built.ParentFds, handlers).Pid;
             if (o.PidFile is { } pf) PidFile.Write(pf, pid);
-            return o.Detach ? 0 : ForegroundWaiter.WaitAndForward(pid);
+            if (o.Detach) return 0;
+            if (foreground is null) return ForegroundWaiter.WaitAndForward(pid);
+            // Our copy of the container's end closed: a process that died unsent reads as EOF.
+            Sys.Close(consoleFd);
+            consoleFd = -1;
+            using var proxy = TerminalProxy.Attach(foreground.ReceiveMaster());
+            return proxy.Run(pid);
         }
         catch (RuntimeException e) when (e.ExitCode != FailureExitCode)
         {
@@ -66,6 +78,7 @@ public static class ContainerExecutor
         {
             if (consoleFd >= 0) Sys.Close(consoleFd);
             if (cgroupFd >= 0) Sys.Close(cgroupFd);
+            foreground?.Dispose();
         }
     }
 
