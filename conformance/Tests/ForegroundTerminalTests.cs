@@ -1,0 +1,142 @@
+namespace OciRuntime.Conformance.Tests;
+
+/// <summary>
+/// process.terminal without --console-socket in the foreground (`run`, `exec -t`), as runc: a pty
+/// of the container's devpts proxied to the caller's terminal, here a real pty the test drives.
+/// The caller's terminal is raw while the container runs and restored afterwards; the window
+/// size is the caller's; the exit status is the process's.
+/// </summary>
+public class ForegroundTerminalTests
+{
+    private static readonly string[] Shell = ["sh"];
+
+    [Fact]
+    public void Run_GivesTheContainerAPtyOfItsOwnDevpts_WithTheCallersSize()
+    {
+        using var c = new Container("fgtty").Configure(b =>
+        {
+            b.Process["terminal"] = true;
+            b.Sh("tty; stty size; echo END");
+        });
+        using var pty = new PtyHost(rows: 37, cols: 123);
+        pty.Start(c.Cli, "run", "--bundle", c.Bundle.Dir, c.Id);
+        Assert.Equal(0, pty.WaitExit());
+        var lines = pty.Output.Replace("\r", "").Split('\n');
+        Assert.Contains("/dev/pts/0", lines);
+        Assert.Contains("37 123", lines);
+        Assert.Contains("END", lines);
+    }
+
+    [Fact]
+    public void Run_InteractiveShell_DrivenThroughThePty_ExitsWithItsStatus()
+    {
+        using var c = new Container("fgsh").Configure(b =>
+        {
+            b.Process["terminal"] = true;
+            b.Args(Shell);
+        });
+        using var pty = new PtyHost();
+        byte[] before = pty.Termios();
+        pty.Start(c.Cli, "run", "--bundle", c.Bundle.Dir, c.Id);
+        pty.WaitFor("# ");
+        // While the container runs the caller's terminal is raw: no line editing, no echo of its own.
+        uint lflag = PtyHost.LocalFlags(pty.Termios());
+        Assert.True((lflag & (PtyHost.ICANON | PtyHost.ECHO)) == 0, $"caller's terminal not raw while proxying (c_lflag {lflag:x})");
+        pty.Type("echo hi$((40+2)); exit 3\r");
+        pty.WaitFor("hi42");
+        Assert.Equal(3, pty.WaitExit());
+        Assert.Equal(before, pty.Termios());
+        Assert.Contains("does not exist", c.State().ShouldFail().Stderr);
+    }
+
+    [Fact]
+    public void Run_ForwardsSignalsToTheProcess_AndRestoresTheCallersTerminal()
+    {
+        using var c = new Container("fgsig").Configure(b =>
+        {
+            b.Process["terminal"] = true;
+            // pid 1 of a pid namespace ignores SIGTERM without a handler: the trap shows it arrived.
+            b.Sh("trap 'echo GOT-TERM; exit 7' TERM; echo READY; while :; do sleep 0.1; done");
+        });
+        using var pty = new PtyHost();
+        byte[] before = pty.Termios();
+        pty.Start(c.Cli, "run", "--bundle", c.Bundle.Dir, c.Id);
+        pty.WaitFor("READY");
+        Assert.Equal(0, Libc.kill(pty.Pid, 15));
+        Assert.Equal(7, pty.WaitExit());
+        Assert.Contains("GOT-TERM", pty.Output);
+        Assert.Equal(before, pty.Termios());
+    }
+
+    [Fact]
+    public void Run_FollowsTheCallersWindowSize()
+    {
+        using var c = new Container("fgwinch").Configure(b =>
+        {
+            b.Process["terminal"] = true;
+            b.Args(Shell);
+        });
+        using var pty = new PtyHost(rows: 20, cols: 70);
+        pty.Start(c.Cli, "run", "--bundle", c.Bundle.Dir, c.Id);
+        pty.WaitFor("# ");
+        // The kernel sends SIGWINCH to the pty's foreground group, which the runtime is not in
+        // (it has no controlling terminal here): deliver it as a terminal would to its session.
+        pty.Resize(41, 99);
+        Assert.Equal(0, Libc.kill(pty.Pid, 28));
+        Thread.Sleep(300);
+        pty.Type("stty size; exit 0\r");
+        pty.WaitFor("41 99");
+        Assert.Equal(0, pty.WaitExit());
+    }
+
+    [Fact]
+    public void ExecT_IntoARunningContainer_IsInteractive()
+    {
+        using var c = new Container("fgexec").Configure(b => b.Args("sleep", "60"));
+        c.Create().ShouldSucceed();
+        c.Start().ShouldSucceed();
+        using var pty = new PtyHost();
+        byte[] before = pty.Termios();
+        pty.Start(c.Cli, "exec", "-t", c.Id, "sh");
+        pty.WaitFor("# ");
+        pty.Type("tty; exit 5\r");
+        pty.WaitFor("/dev/pts/0");
+        Assert.Equal(5, pty.WaitExit());
+        Assert.Equal(before, pty.Termios());
+        Assert.Equal("running", c.Status());
+    }
+
+    [Fact]
+    public void RunDetached_WithTerminal_WithoutConsoleSocket_Fails()
+    {
+        using var c = new Container("fgdetach").Configure(b =>
+        {
+            b.Process["terminal"] = true;
+            b.Args("sleep", "10");
+        });
+        var r = c.Run(null, "-d").ShouldFail();
+        Assert.Contains("console", r.Stderr);
+        Assert.Contains("does not exist", c.State().ShouldFail().Stderr);
+    }
+
+    /// <summary>The first thing runc's README teaches: `spec`, then `run`, then use the shell.</summary>
+    [Fact]
+    public void Spec_ThenRun_GivesTheDefaultInteractiveShell()
+    {
+        using var c = new Container("fgspec");
+        string bundle = Path.Combine(c.Dir, "readme-bundle");
+        Directory.CreateDirectory(bundle);
+        // As the README's user would have it: a rootfs dir of its own in the bundle (runc refuses a symlink).
+        ProcessRunner.Run("cp", ["-a", BusyboxRootfs.Path, Path.Combine(bundle, "rootfs")]).ShouldSucceed();
+        RuntimeCli.Bare("spec", "--bundle", bundle).ShouldSucceed();
+
+        using var pty = new PtyHost();
+        byte[] before = pty.Termios();
+        pty.Start(c.Cli, "run", "--bundle", bundle, c.Id);
+        pty.WaitFor("# ");
+        pty.Type("echo README-$((6*7)); exit 0\r");
+        pty.WaitFor("README-42");
+        Assert.Equal(0, pty.WaitExit());
+        Assert.Equal(before, pty.Termios());
+    }
+}
