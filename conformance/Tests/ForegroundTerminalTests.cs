@@ -69,6 +69,43 @@ public class ForegroundTerminalTests
     }
 
     [Fact]
+    public void Run_ProcessThatCannotStart_FailsAndRestoresTheCallersTerminal()
+    {
+        using var c = new Container("fgfail").Configure(b =>
+        {
+            b.Process["terminal"] = true;
+            b.Args("/no/such/binary");
+        });
+        using var pty = new PtyHost();
+        byte[] before = pty.Termios();
+        pty.Start(c.Cli, "run", "--bundle", c.Bundle.Dir, c.Id);
+        Assert.NotEqual(0, pty.WaitExit());
+        Assert.Contains("/no/such/binary", pty.Output);
+        Assert.Equal(before, pty.Termios());
+        Assert.Contains("does not exist", c.State().ShouldFail().Stderr);
+    }
+
+    /// <summary>An error after the caller's terminal went raw (start fails): it is restored all the same.</summary>
+    [Fact]
+    public void Run_StartFailing_RestoresTheCallersTerminal()
+    {
+        using var c = new Container("fgstartfail").Configure(b =>
+        {
+            b.Process["terminal"] = true;
+            b.Args("true");
+            b.Config["hooks"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["startContainer"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["path"] = "/bin/false" }),
+            };
+        });
+        using var pty = new PtyHost();
+        byte[] before = pty.Termios();
+        pty.Start(c.Cli, "run", "--bundle", c.Bundle.Dir, c.Id);
+        Assert.NotEqual(0, pty.WaitExit());
+        Assert.Equal(before, pty.Termios());
+    }
+
+    [Fact]
     public void Run_FollowsTheCallersWindowSize()
     {
         using var c = new Container("fgwinch").Configure(b =>
@@ -104,6 +141,30 @@ public class ForegroundTerminalTests
         Assert.Equal(5, pty.WaitExit());
         Assert.Equal(before, pty.Termios());
         Assert.Equal("running", c.Status());
+    }
+
+    /// <summary>
+    /// No terminal anywhere (pipes, no controlling terminal: CI, a script): the pty is proxied to
+    /// the pipes and no termios is touched. runc 1.1.5 refuses ("open /dev/tty: no such device").
+    /// </summary>
+    [Fact]
+    public void Run_WithPipesAndNoControllingTerminal_ProxiesToThePipes()
+    {
+        using var c = new Container("fgpipes").Configure(b =>
+        {
+            b.Process["terminal"] = true;
+            b.Args(Shell);
+        });
+        // setsid: the runtime has no controlling terminal, whatever the test runner has.
+        var r = c.Run(new RunOptions { Stdin = "echo hi$((40+2)); exit 4\n", Shell = "exec setsid -w \"$@\"" });
+        if (TestEnv.IsRunc)
+        {
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("/dev/tty", r.Stderr);
+            return;
+        }
+        Assert.Equal(4, r.ExitCode);
+        Assert.Contains("hi42", r.Stdout);
     }
 
     [Fact]
