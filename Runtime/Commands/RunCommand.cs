@@ -38,6 +38,8 @@ public sealed class RunCommand : ICommand
         opts.ForegroundConsole = console;
         ContainerRecord r = ContainerCreator.Create(store, id, opts);
         TerminalProxy? proxy = null;
+        // Before start, as runc: a signal the caller sends once the process may run is never lost.
+        ForegroundWaiter.SignalForwarder? forwarder = detach ? null : ForegroundWaiter.ForwardSignals();
         try
         {
             try
@@ -54,7 +56,8 @@ public sealed class RunCommand : ICommand
 
             try
             {
-                return proxy is not null ? proxy.Run(r.Pid) : ForegroundWaiter.WaitAndForward(r.Pid);
+                forwarder!.Target(r.Pid);
+                return proxy is not null ? proxy.Run(r.Pid) : ForegroundWaiter.Wait(r.Pid);
             }
             finally
             {
@@ -64,6 +67,7 @@ public sealed class RunCommand : ICommand
         finally
         {
             proxy?.Dispose();
+            forwarder?.Dispose();
         }
     }
 

@@ -27,6 +27,7 @@ public static class ContainerExecutor
         LinuxSpec? linux = config.Linux;
         int consoleFd = -1, cgroupFd = -1;
         ForegroundConsole? foreground = null;
+        ForegroundWaiter.SignalForwarder? forwarder = null;
         try
         {
             if (o.ConsoleSocket is { } cs)
@@ -60,10 +61,13 @@ public static class ContainerExecutor
                 Process = process,
                 What = "exec process",
             };
+            // Before the spawn, as runc: a signal the caller sends once the process runs is never lost.
+            forwarder = o.Detach ? null : ForegroundWaiter.ForwardSignals();
             int pid = ProcessSpawner.Spawn(built.Plan, 0, sync, built.ParentFds, handlers).Pid;
             if (o.PidFile is { } pf) PidFile.Write(pf, pid);
-            if (o.Detach) return 0;
-            if (foreground is null) return ForegroundWaiter.WaitAndForward(pid);
+            if (forwarder is null) return 0;
+            forwarder.Target(pid);
+            if (foreground is null) return ForegroundWaiter.Wait(pid);
             // Our copy of the container's end closed: a process that died unsent reads as EOF.
             Sys.Close(consoleFd);
             consoleFd = -1;
@@ -79,6 +83,7 @@ public static class ContainerExecutor
             if (consoleFd >= 0) Sys.Close(consoleFd);
             if (cgroupFd >= 0) Sys.Close(cgroupFd);
             foreground?.Dispose();
+            forwarder?.Dispose();
         }
     }
 

@@ -25,23 +25,26 @@ public static unsafe class ForegroundWaiter
 
     public static int WaitAndForward(int pid)
     {
-        using var forwarding = ForwardSignals(pid);
+        using var forwarder = ForwardSignals();
+        forwarder.Target(pid);
         return ExitCode(WaitFor(pid));
     }
 
-    /// <summary>Until disposed, the forwarded signals go to pid instead of ending the runtime.</summary>
-    public static IDisposable ForwardSignals(int pid)
+    /// <summary>
+    /// From now until disposed, the forwarded signals no longer end the runtime: they are queued
+    /// until <see cref="SignalForwarder.Target"/> names the process, then sent to it (as runc,
+    /// which installs its handler before starting the process, so nothing sent meanwhile is lost).
+    /// </summary>
+    public static SignalForwarder ForwardSignals()
     {
-        var registrations = new List<PosixSignalRegistration>();
+        var forwarder = new SignalForwarder();
         foreach (int sig in Forwarded)
-        {
-            registrations.Add(PosixSignalRegistration.Create(ToPosixSignal(sig), ctx =>
+            forwarder.Add(PosixSignalRegistration.Create(ToPosixSignal(sig), ctx =>
             {
                 ctx.Cancel = true;
-                Sys.Kill(pid, sig);
+                forwarder.Deliver(sig);
             }));
-        }
-        return new Registrations(registrations);
+        return forwarder;
     }
 
     /// <summary>.NET names the portable signals with negative values; the others are raw numbers.</summary>
@@ -53,6 +56,9 @@ public static unsafe class ForegroundWaiter
         if (sig == Signals.SIGTERM) return PosixSignal.SIGTERM;
         return (PosixSignal)sig;
     }
+
+    /// <summary>Waits for pid (the caller forwards signals); its exit code.</summary>
+    public static int Wait(int pid) => ExitCode(WaitFor(pid));
 
     public static int ExitCode(int status) =>
         (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
@@ -81,7 +87,7 @@ public static unsafe class ForegroundWaiter
         while (true)
         {
             int s = 0;
-            int r = Sys.WaitPid(-1, &s, Wait.WNOHANG);
+            int r = Sys.WaitPid(-1, &s, OciRuntime.Native.Interop.Wait.WNOHANG);
             if (r == pid)
             {
                 status = s;
@@ -93,13 +99,37 @@ public static unsafe class ForegroundWaiter
         }
     }
 
-    private sealed class Registrations : IDisposable
+    public sealed class SignalForwarder : IDisposable
     {
-        private readonly List<PosixSignalRegistration> _list;
-        public Registrations(List<PosixSignalRegistration> list) => _list = list;
+        private readonly List<PosixSignalRegistration> _registrations = new();
+        private readonly List<int> _queued = new();
+        private readonly object _lock = new();
+        private int _pid;
+
+        internal void Add(PosixSignalRegistration r) => _registrations.Add(r);
+
+        public void Target(int pid)
+        {
+            lock (_lock)
+            {
+                _pid = pid;
+                foreach (int sig in _queued) Sys.Kill(pid, sig);
+                _queued.Clear();
+            }
+        }
+
+        internal void Deliver(int sig)
+        {
+            lock (_lock)
+            {
+                if (_pid > 0) Sys.Kill(_pid, sig);
+                else _queued.Add(sig);
+            }
+        }
+
         public void Dispose()
         {
-            foreach (var reg in _list) reg.Dispose();
+            foreach (var reg in _registrations) reg.Dispose();
         }
     }
 }

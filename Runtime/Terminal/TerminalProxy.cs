@@ -10,8 +10,8 @@ namespace OciRuntime.Terminal;
 /// Foreground terminal: copies the caller's stdin to the container's pty master and the master
 /// to the caller's stdout until the process exits, with one poll over raw fds (stdin, master,
 /// a pidfd of the process). The caller's terminal is raw meanwhile and restored on every way
-/// out; its window size follows SIGWINCH; the usual signals go to the process, as in
-/// <see cref="ForegroundWaiter"/>. Returns the process's exit code (128+N if killed by N).
+/// out; its window size follows SIGWINCH (the caller forwards the other signals, see
+/// <see cref="ForegroundWaiter.ForwardSignals"/>). Returns the process's exit code (128+N if killed by N).
 /// </summary>
 public sealed unsafe class TerminalProxy : IDisposable
 {
@@ -69,7 +69,6 @@ public sealed unsafe class TerminalProxy : IDisposable
     /// <summary>Proxies until pid exits; its exit code (128+N if killed by signal N).</summary>
     public int Run(int pid)
     {
-        using var forwarding = ForegroundWaiter.ForwardSignals(pid);
         int pidfd = TerminalIo.PidfdOpen(pid);
         try
         {

@@ -105,6 +105,45 @@ public class ForegroundTerminalTests
         Assert.Equal(before, pty.Termios());
     }
 
+    /// <summary>Raw mode: ^C typed by the user is a byte for the container's pty (its shell interrupts its sleep), not a signal to the runtime.</summary>
+    [Fact]
+    public void Run_CtrlC_ReachesTheContainersForegroundJob_NotTheRuntime()
+    {
+        using var c = new Container("fgctrlc").Configure(b =>
+        {
+            b.Process["terminal"] = true;
+            b.Args(Shell);
+        });
+        using var pty = new PtyHost();
+        pty.Start(c.Cli, "run", "--bundle", c.Bundle.Dir, c.Id);
+        pty.WaitFor("# ");
+        // SL''EPT: the typed line echoes with the quotes, only the echo itself would print SLEPT.
+        pty.Type("sleep 30; echo SL''EPT\r");
+        Thread.Sleep(500);
+        pty.Type("\x03");
+        pty.Type("echo after-$((1+1)); exit 6\r");
+        pty.WaitFor("after-2");
+        Assert.Equal(6, pty.WaitExit());
+        Assert.DoesNotContain("SLEPT", pty.Output);
+    }
+
+    /// <summary>Without a terminal too, the signals the runtime gets go to the process (runc forwards all but SIGCHLD, SIGWINCH, SIGURG).</summary>
+    [Theory]
+    [InlineData("USR1", 10)]
+    [InlineData("USR2", 12)]
+    [InlineData("HUP", 1)]
+    public void Run_ForwardsSignals_WithoutATerminalToo(string name, int number)
+    {
+        using var c = new Container("fgfwd").Configure(b =>
+            b.Sh($"trap 'echo GOT-{name}; exit 8' {name}; echo READY; while :; do sleep 0.1; done"));
+        using var pty = new PtyHost();
+        pty.Start(c.Cli, "run", "--bundle", c.Bundle.Dir, c.Id);
+        pty.WaitFor("READY");
+        Assert.Equal(0, Libc.kill(pty.Pid, number));
+        Assert.Equal(8, pty.WaitExit());
+        Assert.Contains($"GOT-{name}", pty.Output);
+    }
+
     [Fact]
     public void Run_FollowsTheCallersWindowSize()
     {
