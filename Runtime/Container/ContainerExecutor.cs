@@ -43,6 +43,11 @@ public static class ContainerExecutor
                     throw new RuntimeException("cannot allocate a tty for a detached exec (-d) without --console-socket: pass one, or drop -d", FailureExitCode);
                 foreground = new ForegroundConsole();
                 consoleFd = foreground.TakeContainerEnd();
+                // The process runs before its master reaches us: its plan sets the caller's size
+                // first, so even its first `stty size` sees it (SIGWINCH keeps it in step later).
+                if (process.ConsoleSize is null && CallerTerminal.Find() is { } caller)
+                    using (caller)
+                        if (caller.Size() is { } size) process.ConsoleSize = new ConsoleSize { Height = size.Rows, Width = size.Cols };
             }
             PreservedFds.EnsureOpen(o.PreserveFds);
             // A pid namespace join forks: the process is then our grandchild, so become its reaper.

@@ -60,6 +60,14 @@ public sealed unsafe class CallerTerminal : IDisposable
         TerminalIo.IoctlWinsize(master, Tty.TIOCSWINSZ, &ws);
     }
 
+    /// <summary>The caller's window size, or null when the terminal does not report one.</summary>
+    public (ushort Rows, ushort Cols)? Size()
+    {
+        WinSize ws;
+        if (TerminalIo.IoctlWinsize(Fd, TerminalIo.TIOCGWINSZ, &ws) < 0 || ws.Rows == 0 || ws.Cols == 0) return null;
+        return (ws.Rows, ws.Cols);
+    }
+
     public void Dispose()
     {
         if (_raw)

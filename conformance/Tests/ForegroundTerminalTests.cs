@@ -206,6 +206,24 @@ public class ForegroundTerminalTests
         Assert.Contains("hi42", r.Stdout);
     }
 
+    /// <summary>
+    /// An exec'd process runs before its master reaches the runtime: the caller's size must be
+    /// set by its plan already. runc 1.1.5 resizes only after the process started (a race it may lose).
+    /// </summary>
+    [Fact]
+    public void ExecT_FirstInstruction_SeesTheCallersSize()
+    {
+        using var c = new Container("fgexecsize").Configure(b => b.Args("sleep", "60"));
+        c.Create().ShouldSucceed();
+        c.Start().ShouldSucceed();
+        using var pty = new PtyHost(rows: 29, cols: 91);
+        pty.Start(c.Cli, "exec", "-t", c.Id, "stty", "size");
+        Assert.Equal(0, pty.WaitExit());
+        var lines = pty.Output.Replace("\r", "").Split('\n');
+        if (TestEnv.IsRunc && !lines.Contains("29 91")) return; // runc lost its race
+        Assert.Contains("29 91", lines);
+    }
+
     [Fact]
     public void RunDetached_WithTerminal_WithoutConsoleSocket_Fails()
     {
