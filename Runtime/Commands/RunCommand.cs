@@ -4,6 +4,7 @@ using OciRuntime.Container;
 using OciRuntime.Errors;
 using OciRuntime.Native.Interop;
 using OciRuntime.State;
+using OciRuntime.Terminal;
 
 namespace OciRuntime.Commands;
 
@@ -32,21 +33,42 @@ public sealed class RunCommand : ICommand
         // The init may be a grandchild (pid/time namespace forks): become its reaper.
         if (!detach) Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
-        ContainerRecord r = ContainerCreator.Create(store, id, CreateCommand.FromArgs(args, global));
+        using var console = detach ? null : new ForegroundConsole();
+        CreateOptions opts = CreateCommand.FromArgs(args, global);
+        opts.ForegroundConsole = console;
+        ContainerRecord r = ContainerCreator.Create(store, id, opts);
+        TerminalProxy? proxy = null;
+        // Before start, as runc: a signal the caller sends once the process may run is never lost.
+        ForegroundWaiter.SignalForwarder? forwarder = detach ? null : ForegroundWaiter.ForwardSignals();
         try
         {
-            ContainerStarter.Start(store, id);
-        }
-        catch
-        {
-            TryDelete(store, id);
-            throw;
-        }
-        if (detach) return 0;
+            try
+            {
+                if (console is { Requested: true }) proxy = TerminalProxy.Attach(console.ReceiveMaster());
+                ContainerStarter.Start(store, id);
+            }
+            catch
+            {
+                TryDelete(store, id);
+                throw;
+            }
+            if (detach) return 0;
 
-        int code = ForegroundWaiter.WaitAndForward(r.Pid);
-        if (!args.Has("keep")) TryDelete(store, id);
-        return code;
+            try
+            {
+                forwarder!.Target(r.Pid);
+                return proxy is not null ? proxy.Run(r.Pid) : ForegroundWaiter.Wait(r.Pid);
+            }
+            finally
+            {
+                if (!args.Has("keep")) TryDelete(store, id);
+            }
+        }
+        finally
+        {
+            proxy?.Dispose();
+            forwarder?.Dispose();
+        }
     }
 
     private static void TryDelete(StateStore store, string id)

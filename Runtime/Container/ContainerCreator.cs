@@ -70,7 +70,10 @@ public static class ContainerCreator
             }
             else if (loaded.Config.Process?.Terminal == true)
             {
-                throw new RuntimeException("config.json: process.terminal: a terminal needs --console-socket (the runtime does not proxy a tty)");
+                // Foreground `run` proxies the pty itself; a detached container has nobody to.
+                if (opts.ForegroundConsole is not { } foreground)
+                    throw new RuntimeException("config.json: process.terminal: cannot allocate a tty for a detached container (create, run -d) without --console-socket: pass one, or use `run` in the foreground");
+                consoleFd = foreground.TakeContainerEnd();
             }
 
             sync = SyncChannel.Create();

@@ -5,6 +5,7 @@ using OciRuntime.Native.Interop;
 using OciRuntime.Spec.Config;
 using OciRuntime.Spec.Loading;
 using OciRuntime.State;
+using OciRuntime.Terminal;
 
 namespace OciRuntime.Container;
 
@@ -25,6 +26,8 @@ public static class ContainerExecutor
 
         LinuxSpec? linux = config.Linux;
         int consoleFd = -1, cgroupFd = -1;
+        ForegroundConsole? foreground = null;
+        ForegroundWaiter.SignalForwarder? forwarder = null;
         try
         {
             if (o.ConsoleSocket is { } cs)
@@ -35,7 +38,16 @@ public static class ContainerExecutor
             }
             else if (process.Terminal == true)
             {
-                throw new RuntimeException("a terminal needs --console-socket (the runtime does not proxy a tty)", FailureExitCode);
+                // Foreground: the runtime receives the pty master and proxies it (runc's behaviour).
+                if (o.Detach)
+                    throw new RuntimeException("cannot allocate a tty for a detached exec (-d) without --console-socket: pass one, or drop -d", FailureExitCode);
+                foreground = new ForegroundConsole();
+                consoleFd = foreground.TakeContainerEnd();
+                // The process runs before its master reaches us: its plan sets the caller's size
+                // first, so even its first `stty size` sees it (SIGWINCH keeps it in step later).
+                if (process.ConsoleSize is null && CallerTerminal.Find() is { } caller)
+                    using (caller)
+                        if (caller.Size() is { } size) process.ConsoleSize = new ConsoleSize { Height = size.Rows, Width = size.Cols };
             }
             PreservedFds.EnsureOpen(o.PreserveFds);
             // A pid namespace join forks: the process is then our grandchild, so become its reaper.
@@ -54,9 +66,18 @@ public static class ContainerExecutor
                 Process = process,
                 What = "exec process",
             };
+            // Before the spawn, as runc: a signal the caller sends once the process runs is never lost.
+            forwarder = o.Detach ? null : ForegroundWaiter.ForwardSignals();
             int pid = ProcessSpawner.Spawn(built.Plan, 0, sync, built.ParentFds, handlers).Pid;
             if (o.PidFile is { } pf) PidFile.Write(pf, pid);
-            return o.Detach ? 0 : ForegroundWaiter.WaitAndForward(pid);
+            if (forwarder is null) return 0;
+            forwarder.Target(pid);
+            if (foreground is null) return ForegroundWaiter.Wait(pid);
+            // Our copy of the container's end closed: a process that died unsent reads as EOF.
+            Sys.Close(consoleFd);
+            consoleFd = -1;
+            using var proxy = TerminalProxy.Attach(foreground.ReceiveMaster());
+            return proxy.Run(pid);
         }
         catch (RuntimeException e) when (e.ExitCode != FailureExitCode)
         {
@@ -66,6 +87,8 @@ public static class ContainerExecutor
         {
             if (consoleFd >= 0) Sys.Close(consoleFd);
             if (cgroupFd >= 0) Sys.Close(cgroupFd);
+            foreground?.Dispose();
+            forwarder?.Dispose();
         }
     }
 

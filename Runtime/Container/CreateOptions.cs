@@ -6,6 +6,8 @@ public sealed class CreateOptions
     public required string Bundle { get; init; }
     public string? PidFile { get; init; }
     public string? ConsoleSocket { get; init; }
+    /// <summary>Foreground `run`: with process.terminal and no --console-socket, the runtime receives and proxies the pty.</summary>
+    public Terminal.ForegroundConsole? ForegroundConsole { get; set; }
     public int PreserveFds { get; init; }
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }
