@@ -36,7 +36,9 @@ public sealed class ExecCommand : ICommand
         if (args.Positionals.Count < 1) throw new UsageException("\"exec\" requires a minimum of 1 argument");
         string id = ContainerId.Check(args.Positionals[0]);
         var store = new StateStore(global.Root);
-        ContainerRecord record = store.Load(id);
+        ContainerRecord record;
+        try { record = store.Load(id); }
+        catch (RuntimeException e) { throw new RuntimeException(e.Message, e, ContainerExecutor.FailureExitCode); } // runc: 255, "container does not exist"
         OciConfig config = ContainerExecutor.LoadConfig(record);
         ProcessSpec process = args.Value("process") is { } file ? FromFile(file) : FromFlags(config.Process ?? new ProcessSpec(), args);
         var opts = new ExecOptions

@@ -69,7 +69,12 @@ public static class ContainerExecutor
             // Before the spawn, as runc: a signal the caller sends once the process runs is never lost.
             forwarder = o.Detach ? null : ForegroundWaiter.ForwardSignals();
             int pid = ProcessSpawner.Spawn(built.Plan, 0, sync, built.ParentFds, handlers).Pid;
-            if (o.PidFile is { } pf) PidFile.Write(pf, pid);
+            if (o.PidFile is { } pf)
+            {
+                // A process nobody can find by its pid file would run unsupervised: end it (runc fails the same way).
+                try { PidFile.Write(pf, pid); }
+                catch (RuntimeException) { Sys.Kill(pid, Signals.SIGKILL); ProcessSpawner.Reap(pid); throw; }
+            }
             if (forwarder is null) return 0;
             forwarder.Target(pid);
             if (foreground is null) return ForegroundWaiter.Wait(pid);

@@ -10,7 +10,15 @@ public static class PidFile
     {
         string full = Path.GetFullPath(path);
         string tmp = Path.Combine(Path.GetDirectoryName(full) ?? "/", $".{Path.GetFileName(full)}.{System.Environment.ProcessId}.tmp");
-        File.WriteAllText(tmp, pid.ToString(CultureInfo.InvariantCulture));
-        File.Move(tmp, full, overwrite: true);
+        try
+        {
+            File.WriteAllText(tmp, pid.ToString(CultureInfo.InvariantCulture));
+            File.Move(tmp, full, overwrite: true);
+        }
+        catch (System.Exception e) when (e is IOException or System.UnauthorizedAccessException)
+        {
+            try { File.Delete(tmp); } catch (System.Exception d) when (d is IOException or System.UnauthorizedAccessException) { }
+            throw new Errors.RuntimeException($"--pid-file {path}: cannot write it: {e.Message} (its directory must exist and be writable)");
+        }
     }
 }

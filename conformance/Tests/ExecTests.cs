@@ -91,6 +91,31 @@ public class ExecTests
     }
 
     [Fact]
+    public void Exec_OfAnUnknownId_Fails255()
+    {
+        using var c = new Container("exec-unknown");
+        var r = c.Cli.Exec("exec", c.Id, "true");
+        Assert.Equal(255, r.ExitCode);
+        Assert.Contains("does not exist", r.Stderr + r.Stdout);
+    }
+
+    [Fact]
+    public void Exec_WithAnUnwritablePidFile_Fails255_AndLeavesNoProcess()
+    {
+        using var c = Running("exec-pidfile");
+        string bad = Path.Combine(c.Dir, "no-such-dir", "pid");
+        var r = c.Cli.Exec("exec", "-d", "--pid-file", bad, c.Id, "sleep", "731");
+        Assert.Equal(255, r.ExitCode);
+        Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Thread.Sleep(100);
+        var left = Cgroups.Procs(c.Id).Where(p =>
+        {
+            try { return File.ReadAllText($"/proc/{p}/cmdline") == "sleep\0731\0"; } catch (IOException) { return false; }
+        });
+        if (!TestEnv.IsRunc) Assert.Empty(left);
+    }
+
+    [Fact]
     public void Exec_InStoppedContainer_Fails255()
     {
         using var c = new Container("exec-stopped").Configure(b => b.Args("true"));
