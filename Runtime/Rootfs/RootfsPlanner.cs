@@ -25,7 +25,10 @@ public static class RootfsPlanner
 #if !OCI_WEAKEN_ROOTFS_PARENT_PRIVATE
         if (RootfsParentMount.ToMakePrivate(rootfs, rootProp) is { } parent)
             plan.Syscall(Nr.mount, $"make {parent}, the mount holding the rootfs, private (pivot_root refuses a shared parent; the rootfs bind must not propagate to the host)",
-                PlanArg.Null, PlanArg.Str(parent), PlanArg.Null, (long)MountFlags.PRIVATE, PlanArg.Null);
+                PlanArg.Null, PlanArg.Str(parent), PlanArg.Null, (long)MountFlags.PRIVATE, PlanArg.Null)
+                // EINVAL: not a mount point in a mount namespace joined by path (the parent was read from
+                // the runtime's own mountinfo); pivot_root then reports the shared parent itself.
+                .Tolerate(Errno.EINVAL);
 #endif
         plan.Syscall(Nr.mount, $"bind the rootfs {rootfs} onto itself", PlanArg.Str(rootfs), PlanArg.Str(rootfs), PlanArg.Null,
             (long)(MountFlags.BIND | MountFlags.REC), PlanArg.Null);
