@@ -41,9 +41,10 @@ broken() { echo "validation: $*: counted as 1 failure" >&2; finish 0 1 0; }
 # ---- build (once per suite version) ----------------------------------------------------------
 stamp=$work/.built
 want=$(cat "$suite/runtime-tools-"*.tar.gz "$suite/setup.sh" | sha256sum | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || [ ! -x "$work/runtime-tools/runtimetest" ]; then
   echo "=== building runtime-tools into $work"
-  rm -rf "$work/runtime-tools"
+  rm -rf "$work/runtime-tools" "$stamp"
+  mkdir -p "$work"
   APT=0 "$suite/setup.sh" "$work" >"$work.setup.log" 2>&1 || { tail -20 "$work.setup.log" >&2; broken "setup.sh failed (log: $work.setup.log)"; }
   echo "$want" > "$stamp"
 fi
