@@ -12,7 +12,7 @@ SOURCES     := $(shell find Runtime Spec Native Seccomp Cgroups -type f \( -name
 WEAK_BIN    := build/weak/oci-runtime
 WEAKENINGS  := conformance/Security/weakenings.txt
 
-.PHONY: all test unit conformance stress faults bench demo install clean weak
+.PHONY: all test unit conformance stress faults bench demo install clean weak validation
 
 all: $(BIN)
 
@@ -44,6 +44,11 @@ unit:
 RUNTIME ?= $(abspath $(BIN))
 conformance: $(BIN)
 	OCI_RUNTIME=$(RUNTIME) scripts/run-tests.sh --conformance-only
+
+# The OCI runtime-tools validation suite (../shared/runtime-tools, built once into build/rtools)
+# against $(RUNTIME), judged against conformance/validation/expected.txt; last line "N passed, N failed".
+validation: $(BIN)
+	scripts/validation.sh $(RUNTIME)
 
 # Kills create/start/exec/delete/run at random moments, 200 times each, and counts what
 # `delete --force` leaves behind (make test runs 30 of each). OCI_FAULT_SEED=N replays a run.

@@ -12,6 +12,8 @@ packages=(
   libseccomp-dev       # differential seccomp tests (never linked into the shipped binary)
   util-linux           # unshare/nsenter used by namespace-join tests
   strace
+  golang-go            # builds the runtime-tools validation suite (make validation)
+  file                 # runtime-tools' setup.sh checks that /bin/busybox is static
 )
 # The qemu harness (pure cgroup v2 guest) and the real clients list their own packages.
 extra=()

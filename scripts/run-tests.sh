@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the unit tests (Tests/*) and the conformance suite (conformance/), writes TRX files to
+# Runs the unit tests (Tests/*), the conformance suite (conformance/) and the runtime-tools validation
+# suite (scripts/validation.sh), writes TRX files to
 # build/test-results, and ends with one line "N passed, N failed, N skipped" counted from them.
 # Honest totals: a project that fails to build, crashes, or whose `dotnet test` exits non-zero with
 # no failed test counts as one failure; error/timeout/aborted outcomes are failures, never skips; a
@@ -99,6 +100,22 @@ fi
 if [ -n "$filter" ] && [ "$executed" -eq 0 ]; then
   echo "run-tests: --filter '$filter' ran no test: counted as 1 failure" >&2
   failed=$((failed + 1))
+fi
+
+# The runtime-tools validation suite, program by program against conformance/validation/expected.txt.
+# Its last lines are "validation: N skipped ..." and "N passed, N failed"; no such line counts as one failure.
+if [ "$mode" = all ] && [ -z "$filter" ]; then
+  echo "=== runtime-tools validation (scripts/validation.sh)"
+  scripts/validation.sh "$OCI_RUNTIME" | tee "$results/validation.log"
+  vcounts=$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$results/validation.log" | tail -1)
+  vskipped=$(sed -nE 's/^validation: ([0-9]+) skipped.*/\1/p' "$results/validation.log" | tail -1)
+  if [ -n "$vcounts" ] && [ -n "$vskipped" ]; then
+    read -r vp vf <<<"$vcounts"
+    passed=$((passed + vp)); failed=$((failed + vf)); skipped=$((skipped + vskipped))
+  else
+    echo "run-tests: the validation suite printed no result: counted as 1 failure" >&2
+    failed=$((failed + 1))
+  fi
 fi
 
 # The real clients (containerd, podman, docker) against runc, then oci-runtime. run-all.sh prints one

@@ -65,7 +65,7 @@ public static class NoPivotDetach
     }
 
     /// <summary>mountinfo escapes space, tab, newline and backslash as octal.</summary>
-    private static string Unescape(string s)
+    internal static string Unescape(string s)
     {
         if (!s.Contains('\\')) return s;
         var sb = new StringBuilder(s.Length);

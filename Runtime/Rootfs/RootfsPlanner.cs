@@ -7,9 +7,9 @@ namespace OciRuntime.Rootfs;
 
 /// <summary>
 /// The container's filesystem view, in the order runc builds it: make the host's mounts slave
-/// (rootfsPropagation, rslave by default, so nothing leaks back), bind the rootfs onto itself
-/// so it is a mount point, the config's mounts in order, /dev, masked and read-only paths, then
-/// pivot_root (or MS_MOVE + chroot with --no-pivot) and root.readonly.
+/// (rootfsPropagation, rslave by default, so nothing leaks back), make the rootfs's parent mount
+/// private when it is shared, bind the rootfs onto itself so it is a mount point, the config's mounts in order, /dev, masked and read-only paths, then
+/// pivot_root (or MS_MOVE + chroot with --no-pivot), rootfsPropagation on the new root, and root.readonly.
 /// </summary>
 public static class RootfsPlanner
 {
@@ -22,6 +22,14 @@ public static class RootfsPlanner
         ulong rootProp = RootPropagation(linux?.RootfsPropagation);
         plan.Syscall(Nr.mount, "make the container's mounts private to it (mount / with rootfsPropagation)",
             PlanArg.Null, PlanArg.Str("/"), PlanArg.Null, (long)rootProp, PlanArg.Null);
+#if !OCI_WEAKEN_ROOTFS_PARENT_PRIVATE
+        if (RootfsParentMount.ToMakePrivate(rootfs, rootProp) is { } parent)
+            plan.Syscall(Nr.mount, $"make {parent}, the mount holding the rootfs, private (pivot_root refuses a shared parent; the rootfs bind must not propagate to the host)",
+                PlanArg.Null, PlanArg.Str(parent), PlanArg.Null, (long)MountFlags.PRIVATE, PlanArg.Null)
+                // EINVAL: not a mount point in a mount namespace joined by path (the parent was read from
+                // the runtime's own mountinfo); pivot_root then reports the shared parent itself.
+                .Tolerate(Errno.EINVAL);
+#endif
         plan.Syscall(Nr.mount, $"bind the rootfs {rootfs} onto itself", PlanArg.Str(rootfs), PlanArg.Str(rootfs), PlanArg.Null,
             (long)(MountFlags.BIND | MountFlags.REC), PlanArg.Null);
         PlanSlot root = plan.NewSlot();
@@ -64,17 +72,37 @@ public static class RootfsPlanner
         }
         plan.Syscall(Nr.chdir, "chdir to the new root", PlanArg.Str("/"));
         plan.Syscall(Nr.close, "close the rootfs fd", PlanArg.Slot(root));
+        // The bind above left the new root private (its parent was made so); the container's own
+        // root gets the asked type only now, where it cannot reach the host's mounts. Only "/"
+        // itself: the config's mounts carry their own propagation options.
+        if (RootTypeAfterPivot(linux?.RootfsPropagation) is var after and not 0)
+            plan.Syscall(Nr.mount, $"make the container's root {linux!.RootfsPropagation} (rootfsPropagation)",
+                PlanArg.Null, PlanArg.Str("/"), PlanArg.Null, (long)after, PlanArg.Null);
 
         if (c.Root?.Readonly == true)
             plan.Syscall(Nr.mount_setattr, "make the root read-only (root.readonly)", (long)AtFlags.FDCWD, PlanArg.Str("/"), 0L,
                 PlanArg.Data(PlanStructs.MountAttr(NewMount.ATTR_RDONLY, 0, 0)), 32L);
     }
 
-    private static ulong RootPropagation(string? value) => value switch
+    /// <summary>runc's mapping (specconv's mountPropagationMapping): each name exactly, rslave when unset.</summary>
+    internal static ulong RootPropagation(string? value) => value switch
     {
-        "shared" => MountFlags.SHARED | MountFlags.REC,
-        "private" => MountFlags.PRIVATE | MountFlags.REC,
-        "unbindable" => MountFlags.UNBINDABLE | MountFlags.REC,
+        "shared" => MountFlags.SHARED,
+        "rshared" => MountFlags.SHARED | MountFlags.REC,
+        "slave" => MountFlags.SLAVE,
+        "rslave" => MountFlags.SLAVE | MountFlags.REC,
+        "private" => MountFlags.PRIVATE,
+        "rprivate" => MountFlags.PRIVATE | MountFlags.REC,
+        "unbindable" => MountFlags.UNBINDABLE,
+        "runbindable" => MountFlags.UNBINDABLE | MountFlags.REC,
         _ => MountFlags.SLAVE | MountFlags.REC,
     };
+
+    /// <summary>The type the container's root is given after the pivot: none when unset or private (it is private already).</summary>
+    internal static ulong RootTypeAfterPivot(string? value)
+    {
+        if (value is null) return 0;
+        ulong type = RootPropagation(value) & ~MountFlags.REC;
+        return type == MountFlags.PRIVATE ? 0 : type;
+    }
 }
