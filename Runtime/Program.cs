@@ -62,6 +62,7 @@ public static class Program
             List<string> rest = g.Positionals.GetRange(1, g.Positionals.Count - 1);
             if (name == "help") { Output.WriteStdout(HelpText()); return 0; }
             ICommand cmd = Find(name) ?? throw new UsageException($"No help topic for '{name}'");
+            if (CommandHelp.Requested(rest, cmd)) { Output.WriteStdout(CommandHelp.Text(cmd)); return 0; }
             ParsedArgs a = ArgParser.Parse(rest, cmd.Options);
             if (!IgnoresRoot.Contains(name)) StateStore.CheckRoot(global.Root);
             return cmd.Run(global, a);

@@ -6,6 +6,25 @@ namespace OciRuntime.Conformance.Tests;
 /// <summary>`spec`, `features` and `--version` output, validated with a real JSON-schema validator.</summary>
 public class CliTests
 {
+    [Theory]
+    [InlineData("create", "--bundle")]
+    [InlineData("run", "--detach")]
+    [InlineData("exec", "--process")]
+    [InlineData("kill", "--all")]
+    [InlineData("delete", "--force")]
+    [InlineData("state", null)]
+    public void CommandHelp_PrintsUsageAndOptions_ExitsZero(string command, string? option)
+    {
+        foreach (string flag in new[] { "--help", "-h" })
+        {
+            var r = RuntimeCli.Bare(command, flag);
+            Assert.True(r.ExitCode == 0, r.Describe());
+            Assert.Contains("USAGE:", r.Stdout);
+            Assert.Contains(command, r.Stdout);
+            if (option != null) Assert.Contains(option, r.Stdout);
+        }
+    }
+
     [Fact]
     public void SchemaValidator_RejectsTheSpecsBadExamples()
     {

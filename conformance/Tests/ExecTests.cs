@@ -91,6 +91,15 @@ public class ExecTests
     }
 
     [Fact]
+    public void Exec_HelpAfterTheCommand_GoesToTheCommand()
+    {
+        // Flags are read up to the first positional (runc's CLI library): this --help is echo's.
+        using var c = Running("exec-help-arg");
+        var r = c.Cli.Exec("exec", c.Id, "echo", "--help").ShouldSucceed();
+        Assert.Equal("--help\n", r.Stdout);
+    }
+
+    [Fact]
     public void Exec_OfAnUnknownId_Fails255()
     {
         using var c = new Container("exec-unknown");
