@@ -67,6 +67,12 @@ public static class Program
             if (!IgnoresRoot.Contains(name)) StateStore.CheckRoot(global.Root);
             return cmd.Run(global, a);
         }
+        catch (Native.Plan.PlanStringException e)
+        {
+            // A config string with a NUL byte, found where the plan is built (mounts' options, args, env, hooks).
+            RuntimeLog.Error("config.json: " + e.Message);
+            return 1;
+        }
         catch (SpecException e)
         {
             // Every problem the validator found, on one line (clients show the first line only).

@@ -34,11 +34,17 @@ public class PlanStringTests
     [Theory]
     [InlineData("args")]
     [InlineData("hook")]
+    [InlineData("mount option")] // found by the config fuzzer: it was reported as an unexpected exception
     public void NulByteInAString_IsRefused_WithOneLine(string where)
     {
         using var c = new Container("nul-" + where).Configure(b =>
         {
             if (where == "args") b.Args("/bin/echo", "safe\0evil");
+            else if (where == "mount option")
+            {
+                b.Args("true");
+                b.AddMount("/mnt", "tmpfs", "tmpfs", "size=1m\0,mode=777");
+            }
             else
             {
                 b.Args("true");
@@ -54,5 +60,6 @@ public class PlanStringTests
         Assert.Contains("NUL byte", r.Stderr);
         Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("   at ", r.Stderr);
+        Assert.DoesNotContain("Exception", r.Stderr);
     }
 }
