@@ -59,7 +59,7 @@ stress: $(BIN)
 	OCI_STRESS_COUNT=$${OCI_STRESS_COUNT:-500} scripts/run-tests.sh --conformance-only --filter "Category=Stress"
 
 # Config fuzzing of the real binary (conformance/Fuzz): FUZZ_COUNT cases (default 5000) from FUZZ_SEED
-# (default: a new one); `make test` runs 300. Count and seed are printed; failing configs are saved in
+# (default: a new one); `make test` runs 300 of one fixed seed (reproducible CI). Count and seed are printed; failing configs are saved in
 # build/fuzz-failures/<seed>-<index>/ and replay with FUZZ_REPLAY=build/fuzz-failures/<seed>-<index> make fuzz.
 # RUNTIME=/usr/sbin/runc fuzzes the oracle instead.
 .PHONY: fuzz
