@@ -195,7 +195,7 @@ end
 D=$(cid d)
 begin "run -d: task is RUNNING"
 run -- "${CTR[@]}" run -d "${RUNOPTS[@]}" "$IMG" "$D" \
-  sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done'
+  sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done'
 want_rc 0
 want 'wait_for 10 status_is "$D" RUNNING' "task status '$(task_status "$D")', want RUNNING"
 DPID=$(task_pid "$D")

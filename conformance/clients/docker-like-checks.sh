@@ -43,7 +43,7 @@ end
 D=$(name d)
 begin "run -d: running"
 run -- "${P[@]}" run -d --name "$D" "${RUN[@]}" "$IMG" \
-  sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done'
+  sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done'
 want_rc 0
 want 'wait_for 10 state_is "$D" running' "state '$(cstate "$D")', want running"
 DPID=$(cpid "$D")
