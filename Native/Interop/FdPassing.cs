@@ -1,6 +1,6 @@
 namespace OciRuntime.Native.Interop;
 
-/// <summary>Sends bytes with one fd attached (SCM_RIGHTS) on a connected unix socket.</summary>
+/// <summary>One fd attached to a message (SCM_RIGHTS) on a unix socket: sending it, and finding it in a received one.</summary>
 public static unsafe class FdPassing
 {
     /// <summary>Returns 0 or -errno.</summary>
@@ -20,5 +20,15 @@ public static unsafe class FdPassing
             do n = Sys.SendMsg(socket, &hdr, 0x4000 /* MSG_NOSIGNAL */); while (n < 0 && Sys.LastErrno == Errno.EINTR);
             return n < 0 ? -Sys.LastErrno : 0;
         }
+    }
+
+    /// <summary>The first SCM_RIGHTS fd in a received message's control data (struct cmsghdr: len, level, type, data), or -1.</summary>
+    public static int ReceivedFd(MsgHdr* hdr)
+    {
+        if (hdr->ControlLen < 20) return -1;
+        byte* c = (byte*)hdr->Control;
+        nuint len = *(nuint*)c;
+        int level = *(int*)(c + 8), type = *(int*)(c + 12);
+        return level == Sock.SOL_SOCKET && type == Sock.SCM_RIGHTS && len >= 20 ? *(int*)(c + 16) : -1;
     }
 }

@@ -55,18 +55,8 @@ public sealed unsafe class SyncChannel : IDisposable
             if (n < 0) throw new SyscallException("read the init sync channel", Sys.LastErrno);
             if (n == 0) return null;
             if (n != 16) throw new RuntimeException($"init sync channel: short message ({n} bytes)");
-            return new Message((PlanMessageType)msg[0], msg[1], msg[2], msg[3], ReceivedFd(&hdr));
+            return new Message((PlanMessageType)msg[0], msg[1], msg[2], msg[3], FdPassing.ReceivedFd(&hdr));
         }
-    }
-
-    /// <summary>The first SCM_RIGHTS fd in a received message's control data (struct cmsghdr: len, level, type, data).</summary>
-    private static int ReceivedFd(MsgHdr* hdr)
-    {
-        if (hdr->ControlLen < 20) return -1;
-        byte* c = (byte*)hdr->Control;
-        nuint len = *(nuint*)c;
-        int level = *(int*)(c + 8), type = *(int*)(c + 12);
-        return level == Sock.SOL_SOCKET && type == Sock.SCM_RIGHTS && len >= 20 ? *(int*)(c + 16) : -1;
     }
 
     public void Dispose()

@@ -45,19 +45,10 @@ public sealed unsafe class ForegroundConsole : IDisposable
             if (n < 0 && Sys.LastErrno == Errno.EINTR) continue;
             if (n < 0) throw new SyscallException("receive the pty master from the container (recvmsg)", Sys.LastErrno);
             if (n == 0) throw new RuntimeException("the container's process ended before it sent its pty master (process.terminal)");
-            int fd = ReceivedFd(&hdr);
+            int fd = FdPassing.ReceivedFd(&hdr);
             if (fd < 0) throw new RuntimeException("the container sent no pty master with its console message (process.terminal)");
             return fd;
         }
-    }
-
-    private static int ReceivedFd(MsgHdr* hdr)
-    {
-        if (hdr->ControlLen < 20) return -1;
-        byte* c = (byte*)hdr->Control;
-        nuint len = *(nuint*)c;
-        int level = *(int*)(c + 8), type = *(int*)(c + 12);
-        return level == Sock.SOL_SOCKET && type == Sock.SCM_RIGHTS && len >= 20 ? *(int*)(c + 16) : -1;
     }
 
     public void Dispose()
