@@ -20,6 +20,13 @@
 
 #include <stdint.h>
 
+/* The plan carries x86_64 syscall numbers (Native/Interop/SyscallNumbers.cs) and x86_64 struct
+ * images (Native/Plan/PlanStructs.cs); an interpreter built for another architecture would run
+ * the wrong syscalls. The msbuild side refuses other RuntimeIdentifiers too (nativeaot.props). */
+#if !defined(__x86_64__)
+#error "oci-runtime supports x86_64 only: its syscall numbers and struct layouts are x86_64's (port Native/Interop/SyscallNumbers.cs and Native/Plan/PlanStructs.cs first)"
+#endif
+
 #define OCI_PLAN_MAGIC   0x4e414c50u /* "PLAN" */
 #define OCI_PLAN_VERSION 2u
 #define OCI_MAX_SLOTS    512
