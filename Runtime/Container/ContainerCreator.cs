@@ -114,7 +114,7 @@ public static class ContainerCreator
             {
                 record.StartContainerProcess = loaded.Config.Process;
                 record.StartContainerSeccomp = loaded.Config.Linux?.Seccomp;
-                record.StartContainerSetgroups = InitPlanBuilder.SetgroupsAllowed(plan.Namespaces);
+                record.StartContainerSetgroups = InitPlanBuilder.SetgroupsAllowed(plan.Namespaces, HostFacts.Probe());
             }
             store.Save(record);
             if (opts.PidFile is { } pf) PidFile.Write(pf, initPid);

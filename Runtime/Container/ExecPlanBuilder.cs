@@ -21,6 +21,7 @@ public static class ExecPlanBuilder
 
     public static Result Build(int initPid, ProcessSpec p, LinuxSeccomp? seccomp, LinuxPersonality? personality, string stateRoot, SyncChannel sync, int consoleSocketFd, int preserveFds)
     {
+        HostFacts host = HostFacts.Probe();
         var plan = new ProcessPlan();
         var joins = NamespaceJoiner.OpenDiffering(initPid, AllTypes, "exec");
         try
@@ -32,7 +33,7 @@ public static class ExecPlanBuilder
                 plan.Op(PlanOp.Fork, "fork into the container's pid namespace");
             if (p.Terminal == true) plan.HandOver(consoleSocketFd);
             TerminalPlanner.Emit(plan, p, consoleSocketFd);
-            IdentityPlanner.EmitRlimits(plan, p.Rlimits);
+            IdentityPlanner.EmitRlimits(plan, p.Rlimits, host);
             SchedulingPlanner.EmitProcess(plan, p);
             SchedulingPlanner.EmitPersonality(plan, personality);
             SchedulingPlanner.EmitFinalAffinity(plan, p);
@@ -44,7 +45,7 @@ public static class ExecPlanBuilder
             CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
 #endif
 
-            LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(seccomp, stateRoot), setgroupsAllowed: true);
+            LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(seccomp, stateRoot), setgroupsAllowed: true, host);
             LaunchPlanner.EmitLookup(plan, p, "");
             LaunchPlanner.EmitExec(plan, p, "");
         }

@@ -18,32 +18,69 @@ namespace OciRuntime.Container;
 /// </summary>
 public static class InitPlanBuilder
 {
+    /// <summary>The parent's resources a plan refers to by number, opened before it is composed.</summary>
+    public sealed record ParentFds(List<(string Type, int Fd)> Joins, IReadOnlyDictionary<int, int> Idmaps, int MaskNullSource);
+
+    /// <summary>The edge: probes the host, opens the parent's fds, compiles seccomp, then composes the plan.</summary>
     public static InitPlan Build(InitRequest req)
     {
         OciConfig c = req.Config.Config;
-        ProcessSpec p = c.Process ?? throw new RuntimeException("config.json: process: a container needs a process to run");
-        if (p.Args is not { Count: > 0 }) throw new RuntimeException("config.json: process.args: must contain at least one entry");
-        NamespacePlanner ns = NamespacePlanner.From(c.Linux);
-        if (!ns.NewMountNamespace && !ns.Joins.Exists(j => j.Type == "mount"))
-            throw new RuntimeException("config.json: linux.namespaces: a new mount namespace is required (add {\"type\": \"mount\"}); the runtime will not build a rootfs in the host's mount namespace");
-
-        LsmPlanner.Check(p, c.Linux);
-        var plan = new ProcessPlan();
+        NamespacePlanner ns = Prepare(c, out ProcessSpec p);
+        HostFacts host = HostFacts.Probe();
+        LsmPlanner.Check(p, c.Linux, host);
         List<(string Type, int Fd)> joinFds = ns.OpenJoinFds();
         Dictionary<int, int> idmapFds = new();
         int maskNullFd = -1;
+        ProcessPlan plan;
         try
         {
             idmapFds = Rootfs.IdmapUserNamespace.ForMounts(c.Mounts);
             maskNullFd = PathMaskPlanner.OpenNullSource(c.Linux?.MaskedPaths);
+            plan = Compose(req, ns, host, new ParentFds(joinFds, idmapFds, maskNullFd), SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot));
+        }
+        catch
+        {
+            foreach (var (_, fd) in joinFds) Sys.Close(fd);
+            foreach (int fd in idmapFds.Values) Sys.Close(fd);
+            if (maskNullFd >= 0) Sys.Close(maskNullFd);
+            throw;
+        }
+        var parentFds = new List<int>(idmapFds.Values);
+        if (maskNullFd >= 0) parentFds.Add(maskNullFd);
+        foreach (var (_, fd) in joinFds) parentFds.Add(fd);
+        return new InitPlan { Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds };
+    }
+
+    /// <summary>The checks that need nothing but the config, and the namespace plan.</summary>
+    public static NamespacePlanner Prepare(OciConfig c, out ProcessSpec p)
+    {
+        p = c.Process ?? throw new RuntimeException("config.json: process: a container needs a process to run");
+        if (p.Args is not { Count: > 0 }) throw new RuntimeException("config.json: process.args: must contain at least one entry");
+        NamespacePlanner ns = NamespacePlanner.From(c.Linux);
+        if (!ns.NewMountNamespace && !ns.Joins.Exists(j => j.Type == "mount"))
+            throw new RuntimeException("config.json: linux.namespaces: a new mount namespace is required (add {\"type\": \"mount\"}); the runtime will not build a rootfs in the host's mount namespace");
+        return ns;
+    }
+
+    /// <summary>
+    /// The init's plan as a function of the config, the host's facts and the parent's fds: no
+    /// probing, no fd opened here, so unit tests compose plans for made-up hosts (PlanGoldenTests).
+    /// </summary>
+    public static ProcessPlan Compose(InitRequest req, NamespacePlanner ns, HostFacts host, ParentFds fds, Seccomp.SeccompProgram? filter)
+    {
+        OciConfig c = req.Config.Config;
+        ProcessSpec p = c.Process!;
+        List<(string Type, int Fd)> joinFds = fds.Joins;
+        var plan = new ProcessPlan();
+        {
             // The plan starts in the sealed init, after the runtime's GO (uid/gid maps and the
             // cgroup are set), already non-dumpable (Native/init/interpret.c).
             plan.HandOver(req.ExecFifoFd);
             ns.Emit(plan, joinFds, c.Linux?.TimeOffsets);
             plan.Syscall(Nr.umask, "clear the umask for device and directory creation", 0L);
 
-            RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot,
-                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, idmapFds, maskNullFd);
+            RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot, host,
+                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, fds.Idmaps, fds.MaskNullSource);
             EmitUts(plan, c);
             if (p.Terminal == true) plan.HandOver(req.ConsoleSocketFd);
             TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
@@ -60,24 +97,14 @@ public static class InitPlanBuilder
             FdCloser.Emit(plan, 3 + Math.Max(0, req.PreserveFds), req.ChildSyncFd, req.ExecFifoFd);
             CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
 #endif
-            IdentityPlanner.EmitRlimits(plan, p.Rlimits);
+            IdentityPlanner.EmitRlimits(plan, p.Rlimits, host);
             SchedulingPlanner.EmitProcess(plan, p);
             SchedulingPlanner.EmitPersonality(plan, c.Linux?.Personality);
             MemoryPolicyPlanner.Emit(plan, c.Linux?.MemoryPolicy);
-            LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot), SetgroupsAllowed(ns));
+            LaunchPlanner.EmitCredentials(plan, p, filter, SetgroupsAllowed(ns, host), host);
             EmitExecHandshake(plan, req, p);
         }
-        catch
-        {
-            foreach (var (_, fd) in joinFds) Sys.Close(fd);
-            foreach (int fd in idmapFds.Values) Sys.Close(fd);
-            if (maskNullFd >= 0) Sys.Close(maskNullFd);
-            throw;
-        }
-        var parentFds = new List<int>(idmapFds.Values);
-        if (maskNullFd >= 0) parentFds.Add(maskNullFd);
-        foreach (var (_, fd) in joinFds) parentFds.Add(fd);
-        return new InitPlan { Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds };
+        return plan;
     }
 
     public static bool HasCreateHooks(HooksSpec? h) =>
@@ -93,7 +120,7 @@ public static class InitPlanBuilder
     private static bool InUserNamespace(NamespacePlanner ns) => ns.NewUserNamespace || ns.Joins.Exists(j => j.Type == "user");
 
     /// <summary>In a user namespace created by an unprivileged runtime, setgroups is denied.</summary>
-    public static bool SetgroupsAllowed(NamespacePlanner ns) => !(ns.NewUserNamespace && Sys.GetUid() != 0);
+    public static bool SetgroupsAllowed(NamespacePlanner ns, HostFacts host) => !(ns.NewUserNamespace && host.Uid != 0);
 
     private static void EmitUts(ProcessPlan plan, OciConfig c)
     {

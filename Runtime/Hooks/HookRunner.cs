@@ -95,7 +95,7 @@ public static unsafe class HookRunner
         plan.Syscall(Nr.dup3, "stderr to the runtime", (long)outWrite, 2L, 0L);
         Process.FdCloser.Emit(plan, 3, sync.ChildFd);
         if (credentials is not null)
-            Process.LaunchPlanner.EmitCredentials(plan, credentials.Process, credentials.Filter, credentials.SetgroupsAllowed);
+            Process.LaunchPlanner.EmitCredentials(plan, credentials.Process, credentials.Filter, credentials.SetgroupsAllowed, Container.HostFacts.Probe());
         List<string> args = hook.Args is { Count: > 0 } a ? a : new List<string> { hook.Path };
         List<string> env = hook.Env ?? new List<string>();
         plan.Op(PlanOp.Lookup, $"find {what}", PlanArg.Data(PlanStructs.StringBlock(new[] { hook.Path })), 1L, PlanArg.Str(""));

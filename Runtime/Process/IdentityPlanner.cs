@@ -16,14 +16,14 @@ namespace OciRuntime.Process;
 /// </summary>
 public static class IdentityPlanner
 {
-    public static void EmitRlimits(ProcessPlan plan, IReadOnlyList<PosixRlimit>? rlimits)
+    public static void EmitRlimits(ProcessPlan plan, IReadOnlyList<PosixRlimit>? rlimits, Container.HostFacts host)
     {
         if (rlimits is null) return;
         for (int i = 0; i < rlimits.Count; i++)
         {
             PosixRlimit r = rlimits[i];
             if (!RlimitNames.Resource.TryGetValue(r.Type, out int resource)) continue; // the validator reported it
-            CheckAgainstOwnHardLimit(r, i);
+            CheckAgainstOwnHardLimit(r, i, host);
             plan.Syscall(Nr.prlimit64, $"set {r.Type} to soft {r.Soft} hard {r.Hard} (process.rlimits[{i}])", 0L, (long)resource,
                 PlanArg.Data(PlanStructs.Rlimit(r.Soft, r.Hard)), PlanArg.Null);
         }
@@ -33,15 +33,17 @@ public static class IdentityPlanner
     /// Raising a hard limit needs CAP_SYS_RESOURCE; these machines' root lacks it. Say so before
     /// the clone, with the numbers, rather than as a bare EPERM from the child.
     /// </summary>
-    private static void CheckAgainstOwnHardLimit(PosixRlimit r, int index)
+    private static void CheckAgainstOwnHardLimit(PosixRlimit r, int index, Container.HostFacts host)
     {
-        if (HasOwnCap(24 /* CAP_SYS_RESOURCE */)) return;
-        ulong? hard = OwnHardLimit(r.Type);
+        ulong? hard = host.OwnHardLimit(r.Type);
         if (hard is ulong h && r.Hard > h)
             throw new RuntimeException(
                 $"config.json: process.rlimits[{index}]: error setting rlimit type {RlimitNames.Resource[r.Type]}: operation not permitted: " +
                 $"{r.Type} hard limit {r.Hard} is above this runtime's hard limit {h}, and raising it needs CAP_SYS_RESOURCE, which the runtime does not have; lower the limit to at most {h}");
     }
+
+    /// <summary>The runtime's hard limit of <paramref name="type"/>; null when unknown or when it holds CAP_SYS_RESOURCE (then no limit binds it).</summary>
+    internal static ulong? OwnHardLimitUnlessRaisable(string type) => HasOwnCap(24 /* CAP_SYS_RESOURCE */) ? null : OwnHardLimit(type);
 
     private static ulong? OwnHardLimit(string type)
     {
@@ -81,9 +83,8 @@ public static class IdentityPlanner
         return false;
     }
 
-    public static void EmitUserAndCapabilities(ProcessPlan plan, ProcessSpec p, bool setgroupsAllowed)
+    public static void EmitUserAndCapabilities(ProcessPlan plan, ProcessSpec p, bool setgroupsAllowed, int lastCap)
     {
-        int lastCap = CapabilitySet.KernelLastCap();
         LinuxCapabilities? caps = p.Capabilities;
         // runc's exact line (containerd and podman users grep their logs for it).
         if (CapabilitySet.Unknown(caps, lastCap) is { Count: > 0 } unknown)

@@ -20,12 +20,12 @@ public static class LaunchPlanner
     /// Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the capabilities
     /// are dropped. With it, load it as late as possible (runc's order).
     /// </summary>
-    public static void EmitCredentials(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, bool setgroupsAllowed)
+    public static void EmitCredentials(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, bool setgroupsAllowed, Container.HostFacts host)
     {
         bool nnp = p.NoNewPrivileges == true;
         LsmPlanner.EmitOpenProcfs(plan, p);
         if (filter is not null && !nnp) SeccompPlanner.Emit(plan, filter);
-        IdentityPlanner.EmitUserAndCapabilities(plan, p, setgroupsAllowed);
+        IdentityPlanner.EmitUserAndCapabilities(plan, p, setgroupsAllowed, host.CapLastCap);
         plan.Syscall(Nr.umask, "set umask (process.user.umask)", (long)(p.User.Umask ?? 0x12 /* 0022 */));
         if (nnp)
             plan.Syscall(Nr.prctl, "set no_new_privs (process.noNewPrivileges)", (long)Prctl.SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);

@@ -14,13 +14,13 @@ namespace OciRuntime.Process;
 /// </summary>
 public static class LsmPlanner
 {
-    public static void Check(ProcessSpec p, LinuxSpec? linux)
+    public static void Check(ProcessSpec p, LinuxSpec? linux, Container.HostFacts host)
     {
-        if (!string.IsNullOrEmpty(p.ApparmorProfile) && !SecurityModules.AppArmorEnabled)
+        if (!string.IsNullOrEmpty(p.ApparmorProfile) && !host.AppArmor)
             throw new RuntimeException($"config.json: process.apparmorProfile: profile \"{p.ApparmorProfile}\" is set but AppArmor is not enabled on this host; remove the field or enable AppArmor");
-        if (!string.IsNullOrEmpty(p.SelinuxLabel) && !SecurityModules.SelinuxEnabled)
+        if (!string.IsNullOrEmpty(p.SelinuxLabel) && !host.Selinux)
             throw new RuntimeException("config.json: process.selinuxLabel: selinux label is specified in config, but selinux is disabled or not supported");
-        if (linux?.IntelRdt is not null && !SecurityModules.ResctrlMounted())
+        if (linux?.IntelRdt is not null && !host.ResctrlMounted())
             throw new RuntimeException("config.json: linux.intelRdt: Intel RDT is configured but the resctrl filesystem is not mounted on this host (mount -t resctrl resctrl /sys/fs/resctrl, on hardware that has RDT)");
     }
 

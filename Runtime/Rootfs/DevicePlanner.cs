@@ -25,11 +25,13 @@ public sealed class DevicePlanner
     private readonly ProcessPlan _plan;
     private readonly SafePath _paths;
     private readonly bool _bindFromHost;
+    private readonly bool _hasKcore;
     private readonly PlanSlot _dir;
     private readonly PlanSlot _node;
 
-    public DevicePlanner(ProcessPlan plan, SafePath paths, bool bindFromHost)
+    public DevicePlanner(ProcessPlan plan, SafePath paths, bool bindFromHost, bool hostHasKcore)
     {
+        _hasKcore = hostHasKcore;
         _plan = plan;
         _paths = paths;
         _bindFromHost = bindFromHost;
@@ -51,7 +53,7 @@ public sealed class DevicePlanner
         }
         foreach (var (name, target) in Links)
             _plan.Syscall(Nr.symlinkat, $"create symlink /dev/{name}", PlanArg.Str(target), PlanArg.Slot(_dir), PlanArg.Str(name)).Tolerate(Errno.EEXIST);
-        if (System.IO.File.Exists("/proc/kcore"))
+        if (_hasKcore)
             _plan.Syscall(Nr.symlinkat, "create symlink /dev/core", PlanArg.Str("/proc/kcore"), PlanArg.Slot(_dir), PlanArg.Str("core")).Tolerate(Errno.EEXIST);
         _plan.Syscall(Nr.close, "close /dev", PlanArg.Slot(_dir));
     }

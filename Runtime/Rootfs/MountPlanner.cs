@@ -24,9 +24,11 @@ public sealed class MountPlanner
     private readonly IReadOnlyDictionary<int, int> _idmapFds;
     private readonly string? _mountLabel;
     private readonly string? _rootfs;
+    private readonly Container.HostFacts _host;
 
-    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace, IReadOnlyDictionary<int, int>? idmapFds = null, string? mountLabel = null, string? rootfs = null)
+    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace, Container.HostFacts host, IReadOnlyDictionary<int, int>? idmapFds = null, string? mountLabel = null, string? rootfs = null)
     {
+        _host = host;
         _rootfs = rootfs;
         _mountLabel = mountLabel;
         _idmapFds = idmapFds ?? new Dictionary<int, int>();
@@ -97,10 +99,8 @@ public sealed class MountPlanner
     private void EmitBind(MountSpec m, MountOptions o, string dest, string where, int usernsFd)
     {
         string source = BindSource(m.Source ?? throw new RuntimeException($"config.json: {where}.source: a bind mount needs a source"));
-        bool isDir;
-        if (Directory.Exists(source)) isDir = true;
-        else if (File.Exists(source)) isDir = false;
-        else throw new RuntimeException($"config.json: {where}.source: bind source \"{source}\" does not exist (no such file or directory)");
+        bool isDir = _host.IsDirectory(source) ??
+            throw new RuntimeException($"config.json: {where}.source: bind source \"{source}\" does not exist (no such file or directory)");
 
         _paths.EnsureAndOpen(dest, isDir, _target, $"mount destination {dest} ({where})");
         int treeFlags = NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | (o.IsRecursiveBind ? AtFlags.RECURSIVE : 0);
@@ -146,7 +146,7 @@ public sealed class MountPlanner
     /// </summary>
     private string WithMountLabel(string data, string type)
     {
-        if (string.IsNullOrEmpty(_mountLabel) || !Process.SecurityModules.SelinuxEnabled) return data;
+        if (string.IsNullOrEmpty(_mountLabel) || !_host.Selinux) return data;
         if (type is "proc" or "sysfs" or "cgroup2" or "mqueue") return data;   // runc leaves these unlabeled too
         string context = $"context=\"{_mountLabel}\"";
         return data.Length == 0 ? context : data + "," + context;

@@ -44,10 +44,10 @@ public static class NoPivotDetach
     }
 
     /// <summary>Emits the detach (or cover) of every target; the caller moves the root right after.</summary>
-    public static void Emit(ProcessPlan plan, string rootfs)
+    public static void Emit(ProcessPlan plan, string rootfs, string mountinfo)
     {
 #if !OCI_WEAKEN_NO_PIVOT_DETACH
-        foreach (string point in Targets(rootfs))
+        foreach (string point in Targets(rootfs, mountinfo))
         {
             // Slave first, so the detach cannot propagate back to the host (rootfsPropagation may
             // be "shared"). A mount point gone since mountinfo was read needs nothing more.

@@ -13,7 +13,7 @@ namespace OciRuntime.Rootfs;
 /// </summary>
 public static class RootfsPlanner
 {
-    public static void Emit(ProcessPlan plan, LoadedConfig loaded, bool newNetNs, bool inUserNs, bool noPivot, System.Action<ProcessPlan>? beforePivot = null, System.Collections.Generic.IReadOnlyDictionary<int, int>? idmapFds = null, int maskNullFd = -1)
+    public static void Emit(ProcessPlan plan, LoadedConfig loaded, bool newNetNs, bool inUserNs, bool noPivot, Container.HostFacts host, System.Action<ProcessPlan>? beforePivot = null, System.Collections.Generic.IReadOnlyDictionary<int, int>? idmapFds = null, int maskNullFd = -1)
     {
         OciConfig c = loaded.Config;
         LinuxSpec? linux = c.Linux;
@@ -23,7 +23,7 @@ public static class RootfsPlanner
         plan.Syscall(Nr.mount, "make the container's mounts private to it (mount / with rootfsPropagation)",
             PlanArg.Null, PlanArg.Str("/"), PlanArg.Null, (long)rootProp, PlanArg.Null);
 #if !OCI_WEAKEN_ROOTFS_PARENT_PRIVATE
-        if (RootfsParentMount.ToMakePrivate(rootfs, rootProp) is { } parent)
+        if (RootfsParentMount.ToMakePrivate(rootfs, rootProp, host.MountinfoPath) is { } parent)
             plan.Syscall(Nr.mount, $"make {parent}, the mount holding the rootfs, private (pivot_root refuses a shared parent; the rootfs bind must not propagate to the host)",
                 PlanArg.Null, PlanArg.Str(parent), PlanArg.Null, (long)MountFlags.PRIVATE, PlanArg.Null)
                 // EINVAL: not a mount point in a mount namespace joined by path (the parent was read from
@@ -36,8 +36,8 @@ public static class RootfsPlanner
         plan.Syscall(Nr.openat, $"open the rootfs {rootfs}", (long)AtFlags.FDCWD, PlanArg.Str(rootfs), (long)(O.PATH | O.DIRECTORY | O.CLOEXEC)).Into(root);
 
         var paths = new SafePath(plan, root);
-        new MountPlanner(plan, paths, loaded.BundlePath, newNetNs, idmapFds, linux?.MountLabel, rootfs).EmitAll(c.Mounts);
-        var devices = new DevicePlanner(plan, paths, inUserNs);
+        new MountPlanner(plan, paths, loaded.BundlePath, newNetNs, host, idmapFds, linux?.MountLabel, rootfs).EmitAll(c.Mounts);
+        var devices = new DevicePlanner(plan, paths, inUserNs, host.HasKcore);
         if (MountPlanner.HasOwnDev(c.Mounts)) devices.EmitDefaults(linux?.Devices);
         devices.EmitConfigured(linux?.Devices);
         // Before the masks: the default readonlyPaths include /proc/sys (runc's order too).
@@ -52,7 +52,7 @@ public static class RootfsPlanner
         if (noPivot)
         {
             // Last, after every step that names a path through the host's /proc (/proc/self/fd/N).
-            NoPivotDetach.Emit(plan, rootfs);
+            NoPivotDetach.Emit(plan, rootfs, host.MountinfoPath);
             plan.Syscall(Nr.mount, "move the rootfs to / (--no-pivot)", PlanArg.Str("."), PlanArg.Str("/"), PlanArg.Null, (long)MountFlags.MOVE, PlanArg.Null);
             plan.Syscall(Nr.chroot, "chroot into the rootfs (--no-pivot)", PlanArg.Str("."));
         }
