@@ -20,8 +20,10 @@ public sealed class PlanStep
     public string Description { get; }
     public int ResultSlot { get; private set; } = -1;
     public int TolerateErrno { get; private set; }
-    public int SkipOnTolerated { get; private set; }
-    public int SkipOnSuccess { get; private set; }
+    /// <summary>Where a tolerated failure continues (null: the next step).</summary>
+    public PlanLabel? ToleratedJump { get; private set; }
+    /// <summary>Where a success continues (null: the next step).</summary>
+    public PlanLabel? SuccessJump { get; private set; }
     /// <summary>A hint appended to the error when this step fails ("how to fix it").</summary>
     public string? Hint { get; private set; }
 
@@ -32,18 +34,26 @@ public sealed class PlanStep
         return this;
     }
 
-    /// <summary>A failure with <paramref name="errno"/> is not an error; skip the next <paramref name="skip"/> steps then.</summary>
-    public PlanStep Tolerate(int errno, int skip = 0)
+    /// <summary>A failure with <paramref name="errno"/> is not an error; the next step runs.</summary>
+    public PlanStep Tolerate(int errno)
     {
         TolerateErrno = errno;
-        SkipOnTolerated = skip;
+        ToleratedJump = null;
         return this;
     }
 
-    /// <summary>Skip the next <paramref name="skip"/> steps when this one succeeds (the "else" branch follows).</summary>
-    public PlanStep SkipIfSucceeded(int skip)
+    /// <summary>A failure with <paramref name="errno"/> is not an error; the plan continues at <paramref name="jumpTo"/>.</summary>
+    public PlanStep Tolerate(int errno, PlanLabel jumpTo)
     {
-        SkipOnSuccess = skip;
+        TolerateErrno = errno;
+        ToleratedJump = jumpTo;
+        return this;
+    }
+
+    /// <summary>A success continues at <paramref name="jumpTo"/> (an if/else with <see cref="Tolerate(int, PlanLabel)"/>).</summary>
+    public PlanStep OnSuccessJumpTo(PlanLabel jumpTo)
+    {
+        SuccessJump = jumpTo;
         return this;
     }
 
@@ -53,3 +63,9 @@ public sealed class PlanStep
         return this;
     }
 }
+
+/// <summary>
+/// A position in a plan that steps jump to, bound by <see cref="ProcessPlan.Mark"/> to the step
+/// added next; turned into the C side's skip counts when the plan is built, so no planner counts steps.
+/// </summary>
+public readonly record struct PlanLabel(int Id);

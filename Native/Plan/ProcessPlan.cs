@@ -21,9 +21,39 @@ public sealed class ProcessPlan
 
     private readonly List<PlanStep> _steps = new();
     private readonly SortedSet<int> _handOver = new();
+    private readonly List<int> _labels = new();
     private int _slots;
 
     public IReadOnlyList<PlanStep> Steps => _steps;
+
+    /// <summary>Slots allocated so far (the header's slot_count).</summary>
+    public int SlotCount => _slots;
+
+    public PlanLabel NewLabel()
+    {
+        _labels.Add(-1);
+        return new PlanLabel(_labels.Count - 1);
+    }
+
+    /// <summary>Binds <paramref name="label"/> to the step added next (or to the end of the plan).</summary>
+    public void Mark(PlanLabel label)
+    {
+        if (_labels[label.Id] >= 0) throw new PlanBugException($"internal error: plan label {label.Id} is marked twice; this is a bug in oci-runtime, please report it");
+        _labels[label.Id] = _steps.Count;
+    }
+
+    /// <summary>The step index a label names; -1 while it is not marked.</summary>
+    public int TargetOf(PlanLabel label) => label.Id >= 0 && label.Id < _labels.Count ? _labels[label.Id] : -1;
+
+    /// <summary>The step that runs after step <paramref name="index"/> when it takes this jump (null: the next step).</summary>
+    internal int SkipCount(int index, PlanLabel? jump)
+    {
+        if (jump is not { } l) return 0;
+        int target = TargetOf(l);
+        if (target < index + 1 || target > _steps.Count)
+            throw new PlanBugException($"internal error: plan step {index} ({_steps[index].Description}) jumps to label {l.Id}, which is {(target < 0 ? "never marked" : $"step {target}, not a later step")}; this is a bug in oci-runtime, please report it");
+        return target - index - 1;
+    }
 
     /// <summary>The runtime's fds this plan uses; they survive the exec of the sealed init.</summary>
     public IReadOnlyCollection<int> HandedOver => _handOver;
@@ -95,8 +125,8 @@ public sealed class ProcessPlan
             BinaryPrimitives.WriteUInt32LittleEndian(b.Slice(8), kinds);
             BinaryPrimitives.WriteInt32LittleEndian(b.Slice(12), s.ResultSlot);
             BinaryPrimitives.WriteInt32LittleEndian(b.Slice(16), s.TolerateErrno);
-            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(20), s.SkipOnTolerated);
-            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(24), s.SkipOnSuccess);
+            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(20), SkipCount(i, s.ToleratedJump));
+            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(24), SkipCount(i, s.SuccessJump));
         }
 
         data.Add(0); // the C side relies on it: no string read runs past the data area

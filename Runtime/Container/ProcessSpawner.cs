@@ -45,7 +45,18 @@ public static unsafe class ProcessSpawner
     public static Spawned Spawn(ProcessPlan plan, ulong cloneFlags, SyncChannel sync, IReadOnlyCollection<int> parentFdsForChild, SpawnHandlers h)
     {
         foreach (int fd in parentFdsForChild) plan.HandOver(fd);
-        byte[] bytes = plan.Build(sync.ChildFd, sync.ParentFd);
+        byte[] bytes;
+        try
+        {
+            bytes = plan.Build(sync.ChildFd, sync.ParentFd);
+            PlanVerifier.Verify(plan, bytes);
+        }
+        catch (PlanBugException e)
+        {
+            // Before the clone: nothing to clean up but the fds handed to us.
+            foreach (int fd in parentFdsForChild) Sys.Close(fd);
+            throw new RuntimeException($"{h.What}: {e.Message}");
+        }
         bool intoCgroup = h.CgroupFd >= 0;
         int pid;
         fixed (byte* p = bytes)

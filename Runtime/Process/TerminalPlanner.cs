@@ -59,19 +59,21 @@ public static class TerminalPlanner
     private static void EmitConsole(ProcessPlan plan, PlanSlot slave)
     {
         PlanSlot console = plan.NewSlot();
+        PlanLabel done = plan.NewLabel();
 #if OCI_WEAKEN_CONSOLE_VERIFY
         plan.Syscall(Nr.mknodat, "create /dev/console", (long)AtFlags.FDCWD, PlanArg.Str("/dev/console"), (long)(FileType.S_IFREG | 0x1b6), 0L)
             .Tolerate(Errno.EEXIST);
         plan.Syscall(Nr.openat, "open /dev/console", (long)AtFlags.FDCWD, PlanArg.Str("/dev/console"), (long)(O.PATH | O.NOFOLLOW | O.CLOEXEC))
-            .Into(console).Tolerate(Errno.ENOENT, skip: 2);
+            .Into(console).Tolerate(Errno.ENOENT, done);
         plan.Syscall(Nr.mount, "bind the pty over /dev/console", PlanArg.FdPath(slave), PlanArg.FdPath(console), PlanArg.Null, (long)MountFlags.BIND, PlanArg.Null);
         plan.Syscall(Nr.close, "close /dev/console", PlanArg.Slot(console));
+        plan.Mark(done);
 #else
         PlanSlot dev = plan.NewSlot();
         PlanSlot tree = plan.NewSlot();
-        PlanStep openDev = plan.Syscall(Nr.openat2, "open /dev in the container for /dev/console", (long)AtFlags.FDCWD, PlanArg.Str("/dev"),
-            PlanArg.Data(PlanStructs.OpenHow((ulong)(O.PATH | O.DIRECTORY | O.CLOEXEC), 0, Resolve.IN_ROOT | Resolve.NO_MAGICLINKS)), 24L).Into(dev);
-        int afterOpenDev = plan.Steps.Count;
+        plan.Syscall(Nr.openat2, "open /dev in the container for /dev/console", (long)AtFlags.FDCWD, PlanArg.Str("/dev"),
+            PlanArg.Data(PlanStructs.OpenHow((ulong)(O.PATH | O.DIRECTORY | O.CLOEXEC), 0, Resolve.IN_ROOT | Resolve.NO_MAGICLINKS)), 24L).Into(dev)
+            .Tolerate(Errno.ENOENT, done);
         plan.Syscall(Nr.mknodat, "create /dev/console", PlanArg.Slot(dev), PlanArg.Str("console"), (long)(FileType.S_IFREG | 0x1b6), 0L)
             .Tolerate(Errno.EEXIST);
         plan.Syscall(Nr.openat2, "open /dev/console (not a symlink)", PlanArg.Slot(dev), PlanArg.Str("console"),
@@ -84,7 +86,7 @@ public static class TerminalPlanner
         plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(tree));
         plan.Syscall(Nr.close, "close /dev/console", PlanArg.Slot(console));
         plan.Syscall(Nr.close, "close /dev", PlanArg.Slot(dev));
-        openDev.Tolerate(Errno.ENOENT, skip: plan.Steps.Count - afterOpenDev);
+        plan.Mark(done);
 #endif
     }
 }

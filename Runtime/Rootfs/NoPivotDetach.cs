@@ -49,17 +49,19 @@ public static class NoPivotDetach
 #if !OCI_WEAKEN_NO_PIVOT_DETACH
         foreach (string point in Targets(rootfs, mountinfo))
         {
+            PlanLabel next = plan.NewLabel();
             // Slave first, so the detach cannot propagate back to the host (rootfsPropagation may
             // be "shared"). A mount point gone since mountinfo was read needs nothing more.
             plan.Syscall(Nr.mount, $"make the host's {point} slave before detaching it (--no-pivot)",
                 PlanArg.Null, PlanArg.Str(point), PlanArg.Null, (long)(MountFlags.SLAVE | MountFlags.REC), PlanArg.Null)
-                .Tolerate(Errno.ENOENT, 2);
+                .Tolerate(Errno.ENOENT, next);
             // EINVAL: a mount locked by a user namespace cannot be detached; cover it instead, which
             // the kernel counts as hiding it as soon as the container nests a user namespace.
             plan.Syscall(Nr.umount2, $"detach the host's {point} (--no-pivot)", PlanArg.Str(point), (long)MountFlags.MNT_DETACH)
-                .Tolerate(Errno.EINVAL).SkipIfSucceeded(1);
+                .Tolerate(Errno.EINVAL).OnSuccessJumpTo(next);
             plan.Syscall(Nr.mount, $"cover the host's {point} with a tmpfs (--no-pivot)",
                 PlanArg.Str("tmpfs"), PlanArg.Str(point), PlanArg.Str("tmpfs"), (long)(MountFlags.RDONLY | MountFlags.NOSUID | MountFlags.NODEV | MountFlags.NOEXEC), PlanArg.Str("mode=000"));
+            plan.Mark(next);
         }
 #endif
     }

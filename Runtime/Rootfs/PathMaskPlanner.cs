@@ -90,11 +90,11 @@ public sealed class PathMaskPlanner
         {
             string p = paths[i];
             string where = $"linux.maskedPaths[{i}] {p}";
-            PlanStep open = _paths.Open(p, _target, where);
-            int afterOpen = _plan.Steps.Count;
+            PlanLabel file = _plan.NewLabel(), attachSource = _plan.NewLabel(), closeTarget = _plan.NewLabel(), next = _plan.NewLabel();
+            _paths.Open(p, _target, where).Tolerate(Errno.ENOENT, next);
             // Directory or not, asked of the fd: "." beneath a non-directory is ENOTDIR.
-            PlanStep probe = _plan.Syscall(Nr.openat, $"check whether {where} is a directory", PlanArg.Slot(_target), PlanArg.Str("."), (long)(O.PATH | O.DIRECTORY | O.CLOEXEC)).Into(_probe);
-            int dirStart = _plan.Steps.Count;
+            _plan.Syscall(Nr.openat, $"check whether {where} is a directory", PlanArg.Slot(_target), PlanArg.Str("."), (long)(O.PATH | O.DIRECTORY | O.CLOEXEC)).Into(_probe)
+                .Tolerate(Errno.ENOTDIR, file);
             _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_probe));
             _plan.Syscall(Nr.fsopen, $"mask directory {where}: new tmpfs (fsopen)", PlanArg.Str("tmpfs"), (long)FsContext.FSOPEN_CLOEXEC).Into(_fs);
             _plan.Syscall(Nr.fsconfig, $"mask directory {where}: tmpfs source name (fsconfig)", PlanArg.Slot(_fs), (long)FsContext.FSCONFIG_SET_STRING, PlanArg.Str("source"), PlanArg.Str("tmpfs"), 0L);
@@ -104,24 +104,22 @@ public sealed class PathMaskPlanner
             _plan.Syscall(Nr.close, "close a filesystem context fd", PlanArg.Slot(_fs));
             _plan.Syscall(Nr.move_mount, $"mask directory {where} with an empty tmpfs (move_mount)", PlanArg.Slot(_tree), PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
                 (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
-            PlanStep dirDone = _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree));
-            int fileStart = _plan.Steps.Count;
+            _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree)).OnSuccessJumpTo(closeTarget);
+            _plan.Mark(file);
             // A clone of the verified source; the first clone of a mount detached in the runtime's
             // namespace is refused (EINVAL) by kernels before 6.15: then attach the source itself,
             // and later masks clone it where it is now attached.
             _plan.Syscall(Nr.open_tree, $"mask {where}: clone the null device mount (open_tree)", source, PlanArg.Str(""),
-                (long)(NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | AtFlags.EMPTY_PATH)).Into(_tree).Tolerate(Errno.EINVAL, skip: 2);
+                (long)(NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | AtFlags.EMPTY_PATH)).Into(_tree).Tolerate(Errno.EINVAL, attachSource);
             _plan.Syscall(Nr.move_mount, $"mask {where} with the null device (move_mount)", PlanArg.Slot(_tree), PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
                 (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
-            _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree)).SkipIfSucceeded(1);
+            _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree)).OnSuccessJumpTo(closeTarget);
+            _plan.Mark(attachSource);
             _plan.Syscall(Nr.move_mount, $"mask {where} with the null device (move_mount)", source, PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
                 (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
-            int fileEnd = _plan.Steps.Count;
+            _plan.Mark(closeTarget);
             _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
-
-            open.Tolerate(Errno.ENOENT, skip: _plan.Steps.Count - afterOpen);
-            probe.Tolerate(Errno.ENOTDIR, skip: fileStart - dirStart);
-            dirDone.SkipIfSucceeded(fileEnd - fileStart);
+            _plan.Mark(next);
         }
         _plan.Syscall(Nr.close, "close the mask source", source);
     }
@@ -133,7 +131,8 @@ public sealed class PathMaskPlanner
         {
             string p = paths[i];
             string where = $"linux.readonlyPaths[{i}] {p}";
-            _paths.Open(p, _target, where).Tolerate(Errno.ENOENT, skip: 5);
+            PlanLabel next = _plan.NewLabel();
+            _paths.Open(p, _target, where).Tolerate(Errno.ENOENT, next);
             _plan.Syscall(Nr.open_tree, $"clone {where} (open_tree)", PlanArg.Slot(_target), PlanArg.Str(""),
                 (long)(NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | AtFlags.EMPTY_PATH | AtFlags.RECURSIVE)).Into(_tree);
             _plan.Syscall(Nr.mount_setattr, $"make {where} read-only (mount_setattr)", PlanArg.Slot(_tree), PlanArg.Str(""),
@@ -142,6 +141,7 @@ public sealed class PathMaskPlanner
                 (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
             _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree));
             _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
+            _plan.Mark(next);
         }
     }
 }
