@@ -88,8 +88,10 @@ public class PlanLayoutTests
         var plan = new ProcessPlan();
         PlanSlot a = plan.NewSlot(), b = plan.NewSlot();
         plan.Syscall(257, "open", -100L, PlanArg.Str("/"), 0L).Into(a);
-        plan.Syscall(437, "openat2", PlanArg.Slot(a), PlanArg.Str("proc"), PlanArg.Data(new byte[24]), 24L).Into(b).Tolerate(2, skip: 1);
+        PlanLabel ready = plan.NewLabel();
+        plan.Syscall(437, "openat2", PlanArg.Slot(a), PlanArg.Str("proc"), PlanArg.Data(new byte[24]), 24L).Into(b).Tolerate(2, ready);
         plan.Syscall(165, "mount", PlanArg.Str("proc"), PlanArg.FdPath(b), PlanArg.Str("proc"), 0L, PlanArg.Null);
+        plan.Mark(ready);
         plan.Op(PlanOp.SyncSend, "ready", (long)PlanMessageType.Ready);
         plan.HandOver(7);
         return plan;

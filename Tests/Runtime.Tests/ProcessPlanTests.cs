@@ -11,17 +11,24 @@ public class ProcessPlanTests
     {
         var plan = new ProcessPlan();
         PlanSlot s = plan.NewSlot();
-        plan.Syscall(165, "mount", PlanArg.Str("proc"), PlanArg.FdPath(s), PlanArg.Slot(s), 7L).Into(s).Tolerate(2, skip: 3).SkipIfSucceeded(1);
+        PlanLabel onSuccess = plan.NewLabel(), onTolerated = plan.NewLabel();
+        plan.Syscall(165, "mount", PlanArg.Str("proc"), PlanArg.FdPath(s), PlanArg.Slot(s), 7L).Into(s).Tolerate(2, onTolerated).OnSuccessJumpTo(onSuccess);
+        plan.Syscall(39, "getpid");
+        plan.Mark(onSuccess);
+        plan.Syscall(39, "getpid");
+        plan.Syscall(39, "getpid");
+        plan.Mark(onTolerated);
+        plan.Syscall(39, "getpid");
         plan.HandOver(12);
         byte[] b = plan.Build(syncFd: 9, parentSyncFd: 10);
 
         Assert.Equal(ProcessPlan.Magic, BinaryPrimitives.ReadUInt32LittleEndian(b));
         Assert.Equal(ProcessPlan.Version, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(4)));
-        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(8)));   // steps
+        Assert.Equal(5u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(8)));   // steps
         Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(12)));  // slots
         Assert.Equal(48u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(16))); // steps offset
         uint dataOffset = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(20));
-        Assert.Equal(48u + 80u, dataOffset);
+        Assert.Equal(48u + 5 * 80u, dataOffset);
         Assert.Equal(9, BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(28)));
         Assert.Equal(10, BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(32)));
         uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(24));

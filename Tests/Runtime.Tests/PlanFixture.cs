@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using OciRuntime.Container;
+using OciRuntime.Native.Plan;
+using OciRuntime.Seccomp;
+using OciRuntime.Spec.Config;
+using OciRuntime.Spec.Loading;
+
+namespace OciRuntime.Tests;
+
+/// <summary>
+/// Composes init plans without root and without touching the host: a made-up host (both LSMs,
+/// /proc/kcore, no rlimit ceiling), fixed fd numbers (1000+, so an fd is never mistaken for
+/// another immediate), a bundle at /run/bundle, and bind sources that are directories unless
+/// their name says file.
+/// </summary>
+internal static class PlanFixture
+{
+    public const int SyncFd = 1001, FifoFd = 1002, ConsoleFd = 1003, MaskNullFd = 1004, FirstJoinFd = 1010, FirstIdmapFd = 1020;
+    public const string Bundle = "/run/bundle";
+
+    public static string SourceDir([CallerFilePath] string file = "") => Path.GetDirectoryName(file)!;
+    public static string TestData(string name) => Path.Combine(SourceDir(), "testdata", name);
+
+    public static HostFacts Host { get; } = new()
+    {
+        Uid = 0,
+        CapLastCap = 40,
+        AppArmor = true,
+        Selinux = true,
+        HasKcore = true,
+        ResctrlMounted = () => true,
+        OwnHardLimit = _ => null,
+        IsDirectory = p => Path.GetFileName(p) is not ("hosts" or "hostname" or "resolv.conf" or ".containerenv" or "file"),
+        MountinfoPath = TestData("mountinfo"),
+    };
+
+    public static OciConfig Load(string name) => ConfigLoader.Parse(File.ReadAllText(TestData(name)));
+
+    public sealed record Options(bool NoPivot = false, int PreserveFds = 0, bool NoNewKeyring = false);
+
+    public static ProcessPlan Compose(OciConfig c, Options? o = null)
+    {
+        o ??= new Options();
+        string root = c.Root?.Path ?? "rootfs";
+        var loaded = new LoadedConfig(c, Bundle, Bundle + "/config.json", root.StartsWith('/') ? root : Bundle + "/" + root);
+        var req = new InitRequest
+        {
+            Id = "golden",
+            Config = loaded,
+            ChildSyncFd = SyncFd,
+            ExecFifoFd = FifoFd,
+            ConsoleSocketFd = c.Process?.Terminal == true ? ConsoleFd : -1,
+            StateRoot = "/run/oci-runtime",
+            PreserveFds = o.PreserveFds,
+            NoPivot = o.NoPivot,
+            NoNewKeyring = o.NoNewKeyring,
+        };
+        NamespacePlanner ns = InitPlanBuilder.Prepare(c, out _);
+        var joins = new List<(string Type, int Fd)>();
+        foreach (string type in NamespaceKinds.JoinOrder)
+            foreach (var (t, _) in ns.Joins)
+                if (t == type) joins.Add((t, FirstJoinFd + joins.Count));
+        var idmaps = new Dictionary<int, int>();
+        for (int i = 0; i < (c.Mounts?.Count ?? 0); i++)
+            if (c.Mounts![i].UidMappings is { Count: > 0 } || c.Mounts[i].GidMappings is { Count: > 0 }) idmaps[i] = FirstIdmapFd + idmaps.Count;
+        int mask = c.Linux?.MaskedPaths is { Count: > 0 } ? MaskNullFd : -1;
+        SeccompProgram? filter = c.Linux?.Seccomp is { } s ? SeccompCompiler.Compile(s) : null;
+        ProcessPlan plan = InitPlanBuilder.Compose(req, ns, Host, new InitPlanBuilder.ParentFds(joins, idmaps, mask), filter);
+        foreach (var (_, fd) in joins) plan.HandOver(fd);
+        foreach (int fd in idmaps.Values) plan.HandOver(fd);
+        if (mask >= 0) plan.HandOver(mask);
+        return plan;
+    }
+}
