@@ -45,8 +45,9 @@ public static class ExecPlanBuilder
             CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
 #endif
 
-            LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(seccomp, stateRoot), setgroupsAllowed: true, host);
-            LaunchPlanner.EmitLookup(plan, p, "");
+            var filter = SeccompPlanner.Compile(seccomp, stateRoot);
+            LaunchPlanner.EmitCredentials(plan, p, filter, setgroupsAllowed: true, host);
+            LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, "");
             LaunchPlanner.EmitExec(plan, p, "");
         }
         catch

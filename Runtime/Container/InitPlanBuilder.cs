@@ -102,6 +102,7 @@ public static class InitPlanBuilder
             SchedulingPlanner.EmitPersonality(plan, c.Linux?.Personality);
             MemoryPolicyPlanner.Emit(plan, c.Linux?.MemoryPolicy);
             LaunchPlanner.EmitCredentials(plan, p, filter, SetgroupsAllowed(ns, host), host);
+            LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, " (process.args[0])");
             EmitExecHandshake(plan, req, p);
         }
         return plan;
@@ -132,7 +133,6 @@ public static class InitPlanBuilder
 
     private static void EmitExecHandshake(ProcessPlan plan, InitRequest req, ProcessSpec p)
     {
-        LaunchPlanner.EmitLookup(plan, p, " (process.args[0])");
         // The open below runs after `create` returned, where a failure could only reach `start`:
         // prove now that the path works (a container without /proc, or with something else
         // there, fails create with this step's message).

@@ -99,6 +99,8 @@ public static unsafe class HookRunner
         List<string> args = hook.Args is { Count: > 0 } a ? a : new List<string> { hook.Path };
         List<string> env = hook.Env ?? new List<string>();
         plan.Op(PlanOp.Lookup, $"find {what}", PlanArg.Data(PlanStructs.StringBlock(new[] { hook.Path })), 1L, PlanArg.Str(""));
+        if (credentials is not null)
+            Process.LaunchPlanner.EmitLateSeccomp(plan, credentials.Process, credentials.Filter);
         plan.Op(PlanOp.Exec, $"exec {what}", PlanArg.Data(PlanStructs.StringBlock(args)), (long)args.Count, PlanArg.Data(PlanStructs.StringBlock(env)), (long)env.Count);
         return plan;
     }

@@ -9,8 +9,10 @@ namespace OciRuntime.Process;
 
 /// <summary>
 /// The end of every container process's plan, the init's and exec's alike: drop to the
-/// configured identity with seccomp at runc's moment, find argv[0] along the container's PATH,
-/// apply the LSM labels and execve.
+/// configured identity (<see cref="EmitCredentials"/>), find argv[0] along the container's PATH
+/// and apply the LSM labels, load a no_new_privs seccomp filter (<see cref="EmitLookupLabelsAndSeccomp"/>),
+/// and execve. As in runc, after a no_new_privs filter only the exec handshake and execve run,
+/// so a profile need not allow the PATH search or the label writes (PlanProperties checks it).
 /// </summary>
 public static class LaunchPlanner
 {
@@ -18,7 +20,7 @@ public static class LaunchPlanner
 
     /// <summary>
     /// Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the capabilities
-    /// are dropped. With it, load it as late as possible (runc's order).
+    /// are dropped. With it, it is loaded as late as possible (<see cref="EmitLateSeccomp"/>, runc's order).
     /// </summary>
     public static void EmitCredentials(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, bool setgroupsAllowed, Container.HostFacts host)
     {
@@ -29,7 +31,20 @@ public static class LaunchPlanner
         plan.Syscall(Nr.umask, "set umask (process.user.umask)", (long)(p.User.Umask ?? 0x12 /* 0022 */));
         if (nnp)
             plan.Syscall(Nr.prctl, "set no_new_privs (process.noNewPrivileges)", (long)Prctl.SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
-        if (filter is not null && nnp) SeccompPlanner.Emit(plan, filter);
+    }
+
+    /// <summary>With no_new_privs the filter is loaded here, after everything but the exec handshake and execve.</summary>
+    public static void EmitLateSeccomp(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter)
+    {
+        if (filter is not null && p.NoNewPrivileges == true) SeccompPlanner.Emit(plan, filter);
+    }
+
+    /// <summary>The argv[0] lookup and the exec labels, then the late seccomp filter: the steps between the credentials and the exec handshake.</summary>
+    public static void EmitLookupLabelsAndSeccomp(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, string where)
+    {
+        EmitLookup(plan, p, where);
+        LsmPlanner.EmitExecLabels(plan, p);
+        EmitLateSeccomp(plan, p, filter);
     }
 
     /// <summary>Resolves argv[0] with the PATH of the process's own environment (or the default one).</summary>
@@ -44,7 +59,6 @@ public static class LaunchPlanner
     public static void EmitExec(ProcessPlan plan, ProcessSpec p, string where)
     {
         List<string> env = p.Env ?? new List<string>();
-        LsmPlanner.EmitExecLabels(plan, p);
         plan.Op(PlanOp.Exec, $"exec \"{p.Args![0]}\"{where}", PlanArg.Data(PlanStructs.StringBlock(p.Args)), (long)p.Args.Count,
             PlanArg.Data(PlanStructs.StringBlock(env)), (long)env.Count);
     }

@@ -43,12 +43,17 @@ public static class LsmPlanner
 #endif
     }
 
+    /// <summary>The exec labels (they take effect at the next execve), then the procfs handle is closed.</summary>
     public static void EmitExecLabels(ProcessPlan plan, ProcessSpec p)
     {
         if (!string.IsNullOrEmpty(p.ApparmorProfile))
             EmitWrite(plan, "attr/apparmor/exec", "exec " + p.ApparmorProfile, "process.apparmorProfile");
         if (!string.IsNullOrEmpty(p.SelinuxLabel))
             EmitWrite(plan, "attr/exec", p.SelinuxLabel, "process.selinuxLabel");
+#if !OCI_WEAKEN_PROCFS_VERIFY
+        if (HasLabels(p) && Handles.TryGetValue(plan, out StrongBox<PlanSlot>? proc))
+            plan.Syscall(Nr.close, "close the procfs of the LSM labels", PlanArg.Slot(proc.Value));
+#endif
     }
 
     private static void EmitWrite(ProcessPlan plan, string attr, string value, string where)

@@ -67,6 +67,7 @@ public partial class ProcfsWriteTests
         var p = new ProcessSpec { Args = ["true"], ApparmorProfile = "confined", SelinuxLabel = "system_u:system_r:container_t:s0" };
         var plan = new ProcessPlan();
         LaunchPlanner.EmitCredentials(plan, p, null, setgroupsAllowed: true, PlanFixture.Host);
+        LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, null, "");
         LaunchPlanner.EmitExec(plan, p, "");
         var steps = plan.Steps.ToList();
 
