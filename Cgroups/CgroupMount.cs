@@ -5,7 +5,7 @@ namespace OciRuntime.Cgroups;
 
 /// <summary>
 /// Where the unified (v2) hierarchy is mounted, read from /proc/self/mountinfo: /sys/fs/cgroup on
-/// pure-v2 hosts, /sys/fs/cgroup/unified on hybrid ones (../shared/NOTES.md).
+/// pure-v2 hosts, /sys/fs/cgroup/unified on hybrid ones (docs/host-facts.md).
 /// </summary>
 public static class CgroupMount
 {

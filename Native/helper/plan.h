@@ -3,7 +3,7 @@
  * and that the cloned child interprets between clone and execve. The C side holds no policy:
  * what to mount, in which order, which capabilities - all of that is decided in C# before the
  * clone (see docs/architecture.md). Managed code must never run in the child: NativeAOT's GC
- * poll after every P/Invoke can hang a cloned child forever (../shared/NOTES.md).
+ * poll after every P/Invoke can hang a cloned child forever (docs/host-facts.md).
  *
  * The layout is mirrored in Native/Plan/ProcessPlan.cs (header and step offsets) and
  * Native/Plan/PlanOp.cs (enum values); Tests/Runtime.Tests/PlanLayoutTests.cs compiles a C probe
