@@ -22,8 +22,8 @@ public static class Program
         new UpdateCommand(),
         new EventsCommand(),
         new PsCommand(),
-        new NotImplementedCommand("checkpoint", "checkpoint a running container"),
-        new NotImplementedCommand("restore", "restore a container from a previous checkpoint"),
+        new NotImplementedCommand("checkpoint", "save a running container to disk"),
+        new NotImplementedCommand("restore", "start a container again from a checkpoint"),
     };
 
     public static int Main(string[] argv)
@@ -101,7 +101,7 @@ public static class Program
 
     private static ICommand? Find(string name) => Array.Find(Commands, c => c.Name == name);
 
-    private static string HelpText()
+    internal static string HelpText()
     {
         var sb = new StringBuilder();
         sb.Append("NAME:\n   oci-runtime - an OCI runtime-spec container runtime (runc-compatible)\n\n");
@@ -109,12 +109,12 @@ public static class Program
         sb.Append("COMMANDS:\n");
         foreach (ICommand c in Commands) sb.Append("   ").Append(c.Name.PadRight(12)).Append(c.Summary).Append('\n');
         sb.Append("\nGLOBAL OPTIONS:\n");
-        sb.Append("   --root value        root directory for storage of container state (default: \"").Append(GlobalOptions.DefaultRoot()).Append("\")\n");
-        sb.Append("   --log value         set the log file to write oci-runtime logs to (default is stderr only)\n");
-        sb.Append("   --log-format value  set the log format ('text' (default), or 'json')\n");
-        sb.Append("   --debug             enable debug logging\n");
+        sb.Append("   --root value        where container state is kept, one directory per container (default: \"").Append(GlobalOptions.DefaultRoot()).Append("\")\n");
+        sb.Append("   --log value         also append errors and warnings to this file (default: stderr only)\n");
+        sb.Append("   --log-format value  text or json (JSON lines, as containerd's shim reads them) (default: text)\n");
+        sb.Append("   --debug             log debug messages too (default: off)\n");
         sb.Append("   --systemd-cgroup    accepted for runc compatibility\n");
-        sb.Append("   --version, -v       print the version\n");
+        sb.Append("   --version, -v       print the version, commit and runtime-spec version\n");
         return sb.ToString();
     }
 }

@@ -14,9 +14,6 @@ public static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);
 
-    [LibraryImport(Libc, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int OpenAt(int dirfd, string path, int flags, int mode);
-
     [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
@@ -26,14 +23,8 @@ public static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, void* buf, nuint count);
 
-    [LibraryImport(Libc, EntryPoint = "fsync", SetLastError = true)]
-    public static partial int Fsync(int fd);
-
     [LibraryImport(Libc, EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Mkfifo(string path, uint mode);
-
-    [LibraryImport(Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int RenameAt2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
 
     [LibraryImport(Libc, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int FcntlLock(int fd, int cmd, Flock* lk);
@@ -73,12 +64,6 @@ public static unsafe partial class Sys
 
     [LibraryImport(Libc, EntryPoint = "getgid")]
     public static partial uint GetGid();
-
-    [LibraryImport(Libc, EntryPoint = "getpid")]
-    public static partial int GetPid();
-
-    [LibraryImport(Libc, EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Umount2(string target, int flags);
 
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
     public static partial long Syscall3(long nr, long a0, long a1, long a2);

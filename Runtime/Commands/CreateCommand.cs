@@ -11,7 +11,7 @@ public sealed class CreateCommand : ICommand
 {
     public string Name => "create";
     public string Usage => "create [command options] <container-id>";
-    public string Summary => "create a container";
+    public string Summary => "build a container from a bundle; its process waits for start";
 
     public static readonly OptionSpec[] CreateOptionSpecs =
     {

@@ -10,7 +10,7 @@ public sealed class DeleteCommand : ICommand
 {
     public string Name => "delete";
     public string Usage => "delete [command options] <container-id>";
-    public string Summary => "delete any resources held by the container";
+    public string Summary => "remove a stopped container and what the runtime made for it";
     public IReadOnlyList<OptionSpec> Options { get; } = new[] { OptionSpec.Flag("force", "f") };
 
     public int Run(GlobalOptions global, ParsedArgs args)

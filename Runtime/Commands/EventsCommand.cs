@@ -18,7 +18,7 @@ public sealed class EventsCommand : ICommand
 {
     public string Name => "events";
     public string Usage => "events [command options] <container-id>";
-    public string Summary => "display container events such as OOM notifications and stats";
+    public string Summary => "stream a container's resource statistics and OOM events";
     public IReadOnlyList<OptionSpec> Options { get; } = new[] { OptionSpec.Flag("stats"), OptionSpec.Value("interval") };
 
     // How often the stream looks at memory.events between stats: OOM kills show up within this.

@@ -20,7 +20,7 @@ public sealed class ExecCommand : ICommand
 {
     public string Name => "exec";
     public string Usage => "exec [command options] <container-id> <command> [command options]  ||  -p process.json <container-id>";
-    public string Summary => "execute new process inside the container";
+    public string Summary => "start another process inside a running container";
     public IReadOnlyList<OptionSpec> Options { get; } = new[]
     {
         OptionSpec.Value("console-socket"), OptionSpec.Value("cwd"), OptionSpec.Value("env", "e"),

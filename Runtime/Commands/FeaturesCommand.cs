@@ -18,7 +18,7 @@ public sealed class FeaturesCommand : ICommand
 {
     public string Name => "features";
     public string Usage => "features";
-    public string Summary => "show the enabled features";
+    public string Summary => "print what this build supports, as JSON";
     public IReadOnlyList<OptionSpec> Options { get; } = System.Array.Empty<OptionSpec>();
 
     public static readonly string[] MountOptionNames =

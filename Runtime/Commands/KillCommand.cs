@@ -10,7 +10,7 @@ public sealed class KillCommand : ICommand
 {
     public string Name => "kill";
     public string Usage => "kill [command options] <container-id> [signal]";
-    public string Summary => "kill sends the specified signal (default: SIGTERM) to the container's init process";
+    public string Summary => "signal the container's init (SIGTERM unless a signal is named)";
     public IReadOnlyList<OptionSpec> Options { get; } = new[] { OptionSpec.Flag("all", "a") };
 
     public int Run(GlobalOptions global, ParsedArgs args)

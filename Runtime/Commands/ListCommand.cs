@@ -13,7 +13,7 @@ public sealed class ListCommand : ICommand
 {
     public string Name => "list";
     public string Usage => "list [command options]";
-    public string Summary => "lists containers started by oci-runtime with the given root";
+    public string Summary => "show the containers under --root";
     public IReadOnlyList<OptionSpec> Options { get; } = new[]
     {
         OptionSpec.Value("format", "f"),

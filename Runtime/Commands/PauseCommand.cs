@@ -10,7 +10,7 @@ public sealed class PauseCommand : ICommand
 {
     public string Name => "pause";
     public string Usage => "pause <container-id>";
-    public string Summary => "pause suspends all processes inside the container";
+    public string Summary => "freeze every process of a container";
     public IReadOnlyList<OptionSpec> Options { get; } = System.Array.Empty<OptionSpec>();
 
     // runc: only a created or running container can be paused; anything else (stopped, already

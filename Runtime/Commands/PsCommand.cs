@@ -20,7 +20,7 @@ public sealed class PsCommand : ICommand
 {
     public string Name => "ps";
     public string Usage => "ps [command options] <container-id> [ps options]";
-    public string Summary => "ps displays the processes running inside a container";
+    public string Summary => "list the processes of a container";
     public IReadOnlyList<OptionSpec> Options { get; } = new[] { OptionSpec.Value("format", "f") };
 
     public int Run(GlobalOptions global, ParsedArgs args)

@@ -10,7 +10,7 @@ public sealed class ResumeCommand : ICommand
 {
     public string Name => "resume";
     public string Usage => "resume <container-id>";
-    public string Summary => "resumes all processes that have been previously paused";
+    public string Summary => "thaw the processes of a paused container";
     public IReadOnlyList<OptionSpec> Options { get; } = System.Array.Empty<OptionSpec>();
 
     public int Run(GlobalOptions global, ParsedArgs args)

@@ -16,7 +16,7 @@ public sealed class RunCommand : ICommand
 {
     public string Name => "run";
     public string Usage => "run [command options] <container-id>";
-    public string Summary => "create and run a container";
+    public string Summary => "create a container and start it at once";
     public IReadOnlyList<OptionSpec> Options { get; } = BuildOptions();
 
     private static OptionSpec[] BuildOptions()

@@ -14,7 +14,7 @@ public sealed class SpecCommand : ICommand
 {
     public string Name => "spec";
     public string Usage => "spec [command options]";
-    public string Summary => "create a new specification file";
+    public string Summary => "write a default config.json to start from";
     public IReadOnlyList<OptionSpec> Options { get; } = new[] { OptionSpec.Value("bundle", "b"), OptionSpec.Flag("rootless") };
 
     public int Run(GlobalOptions global, ParsedArgs args)

@@ -10,7 +10,7 @@ public sealed class StartCommand : ICommand
 {
     public string Name => "start";
     public string Usage => "start <container-id>";
-    public string Summary => "executes the user defined process in a created container";
+    public string Summary => "run the configured process of a created container";
     public IReadOnlyList<OptionSpec> Options { get; } = System.Array.Empty<OptionSpec>();
 
     public int Run(GlobalOptions global, ParsedArgs args)

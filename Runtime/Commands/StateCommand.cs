@@ -11,7 +11,7 @@ public sealed class StateCommand : ICommand
 {
     public string Name => "state";
     public string Usage => "state <container-id>";
-    public string Summary => "output the state of a container";
+    public string Summary => "print a container's state as runtime-spec JSON";
     public IReadOnlyList<OptionSpec> Options { get; } = System.Array.Empty<OptionSpec>();
 
     public int Run(GlobalOptions global, ParsedArgs args)

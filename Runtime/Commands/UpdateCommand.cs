@@ -22,7 +22,7 @@ public sealed class UpdateCommand : ICommand
 {
     public string Name => "update";
     public string Usage => "update [command options] <container-id>";
-    public string Summary => "update container resource constraints";
+    public string Summary => "change the resource limits of a running container";
 
     public IReadOnlyList<OptionSpec> Options { get; } = new[]
     {
