@@ -5,10 +5,13 @@
  * clone (see docs/architecture.md). Managed code must never run in the child: NativeAOT's GC
  * poll after every P/Invoke can hang a cloned child forever (docs/host-facts.md).
  *
- * The layout is mirrored in Native/Plan/ProcessPlan.cs (header and step offsets) and
- * Native/Plan/PlanOp.cs (enum values); Tests/Runtime.Tests/PlanLayoutTests.cs compiles a C probe
+ * The layout is mirrored in Native/Plan/ProcessPlan.cs (header and step offsets, OCI_PLAN_MAGIC/
+ * VERSION, OCI_MAX_SLOTS/HANDOVER), Native/Plan/PlanArg.cs (oci_arg_kind) and Native/Plan/PlanOp.cs
+ * (oci_op, oci_msg_type, oci_prestep); Tests/Runtime.Tests/PlanLayoutTests.cs compiles a C probe
  * of this header and compares every size, offset and value with the C# side. Change both together
- * and bump OCI_PLAN_VERSION.
+ * and bump OCI_PLAN_VERSION. C# writes skip counts from labels resolved when the plan is built
+ * (ProcessPlan.Mark), and Native/Plan/PlanVerifier.cs checks every plan before it is spawned, with
+ * the same rules as verify.c and slots followed along every path.
  *
  * Who runs it: the runtime clones a child (spawn.c), which execs the sealed init (Native/init), a
  * small static program copied into a sealed memfd, so that no process of ours inside a container

@@ -2,6 +2,8 @@
  * The plan verifier: runs before the first step, in the sealed init (or the weakened test
  * build's child). C# builds plans, so a failure here is a runtime bug; it is reported as one
  * (OCI_STEP_VERIFY) instead of letting a bad offset read or jump somewhere arbitrary.
+ * The runtime runs Native/Plan/PlanVerifier.cs on the same plan before the spawn, which names the
+ * step and the problem; this check stays as the last line (the plan crossed a memfd and an exec).
  */
 #include "../helper/plan.h"
 #include "../helper/sys.h"
