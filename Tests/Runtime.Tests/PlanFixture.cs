@@ -18,7 +18,12 @@ internal static class PlanFixture
     public const int SyncFd = 1001, FifoFd = 1002, ConsoleFd = 1003, MaskNullFd = 1004, FirstJoinFd = 1010, FirstIdmapFd = 1020;
     public const string Bundle = "/run/bundle";
 
-    public static string SourceDir([CallerFilePath] string file = "") => Path.GetDirectoryName(file)!;
+    /// <summary>This test project's source folder, or the output folder's copies when the build mapped source paths away.</summary>
+    public static string SourceDir([CallerFilePath] string file = "")
+    {
+        string? dir = Path.GetDirectoryName(file);
+        return dir is not null && Directory.Exists(Path.Combine(dir, "testdata")) ? dir : AppContext.BaseDirectory;
+    }
     public static string TestData(string name) => Path.Combine(SourceDir(), "testdata", name);
 
     public static HostFacts Host { get; } = new()
