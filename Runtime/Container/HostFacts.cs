@@ -27,6 +27,8 @@ public sealed record HostFacts
     public required Func<string, ulong?> OwnHardLimit { get; init; }
     /// <summary>A host-side path (bind source): true a directory, false another file, null missing.</summary>
     public required Func<string, bool?> IsDirectory { get; init; }
+    /// <summary>A host-side path (bind source) is on a procfs (runc's isProc, for binds onto /proc).</summary>
+    public required Func<string, bool> IsProcfs { get; init; }
     /// <summary>The runtime's mountinfo (the rootfs's parent mount, --no-pivot's proc/sysfs detach list).</summary>
     public required string MountinfoPath { get; init; }
 
@@ -43,6 +45,7 @@ public sealed record HostFacts
         ResctrlMounted = SecurityModules.ResctrlMounted,
         OwnHardLimit = IdentityPlanner.OwnHardLimitUnlessRaisable,
         IsDirectory = path => Directory.Exists(path) ? true : File.Exists(path) ? false : null,
+        IsProcfs = Rootfs.ProcMountRules.IsProcfs,
         MountinfoPath = "/proc/self/mountinfo",
     };
 }

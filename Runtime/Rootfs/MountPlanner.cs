@@ -85,7 +85,7 @@ public sealed class MountPlanner
     {
         string? type = bind ? null : m.Type;
         string written = ProcMountRules.Clean(m.Destination);
-        bool SourceIsProcfs() => m.Source is { Length: > 0 } && ProcMountRules.IsProcfs(BindSource(m.Source));
+        bool SourceIsProcfs() => m.Source is { Length: > 0 } && _host.IsProcfs(BindSource(m.Source));
         if (ProcMountRules.Problem(written, type, SourceIsProcfs) is { } problem)
             throw new RuntimeException($"config.json: {where}.destination: {problem}");
         if (_rootfs is null) return;

@@ -36,6 +36,7 @@ internal static class PlanFixture
         ResctrlMounted = () => true,
         OwnHardLimit = _ => null,
         IsDirectory = p => Path.GetFileName(p) is not ("hosts" or "hostname" or "resolv.conf" or ".containerenv" or "file"),
+        IsProcfs = p => p.StartsWith("/proc", StringComparison.Ordinal),
         MountinfoPath = TestData("mountinfo"),
     };
 
