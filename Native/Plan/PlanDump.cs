@@ -79,6 +79,10 @@ public static class PlanDump
         return $"<{bytes.Length} bytes, fnv1a {h:x8}>";
     }
 
+    /// <summary>
+    /// The NUL-terminated strings the bytes hold, or null for a struct: strict UTF-8, printable,
+    /// and no empty string except a lone "" (a struct's zero bytes would read as empty strings).
+    /// </summary>
     private static List<string>? Strings(byte[] bytes)
     {
         if (bytes.Length == 0 || bytes[^1] != 0) return null;
@@ -87,11 +91,15 @@ public static class PlanDump
         for (int i = 0; i < bytes.Length; i++)
         {
             if (bytes[i] != 0) { if (bytes[i] < 0x20 || bytes[i] == 0x7f) return null; continue; }
-            parts.Add(Encoding.UTF8.GetString(bytes, start, i - start));
+            if (i == start && bytes.Length > 1) return null;
+            try { parts.Add(StrictUtf8.GetString(bytes, start, i - start)); }
+            catch (DecoderFallbackException) { return null; }
             start = i + 1;
         }
         return parts;
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     private static string Quote(string s) => "\"" + PlanStrings.Escape(s).Replace("\"", "\\\"") + "\"";
 

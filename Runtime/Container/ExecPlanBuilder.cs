@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using OciRuntime.Native.Interop;
 using OciRuntime.Native.Plan;
 using OciRuntime.Process;
+using OciRuntime.Seccomp;
 using OciRuntime.Spec.Config;
 
 namespace OciRuntime.Container;
@@ -19,36 +20,15 @@ public static class ExecPlanBuilder
 
     public sealed record Result(ProcessPlan Plan, List<int> ParentFds);
 
+    /// <summary>The edge: probes the host, opens the init's namespaces and compiles seccomp, then composes the plan.</summary>
     public static Result Build(int initPid, ProcessSpec p, LinuxSeccomp? seccomp, LinuxPersonality? personality, string stateRoot, SyncChannel sync, int consoleSocketFd, int preserveFds)
     {
         HostFacts host = HostFacts.Probe();
-        var plan = new ProcessPlan();
         var joins = NamespaceJoiner.OpenDiffering(initPid, AllTypes, "exec");
+        ProcessPlan plan;
         try
         {
-            // The plan starts in the sealed init, after the runtime placed this process in the
-            // container's cgroup, already non-dumpable (Native/init/interpret.c).
-            NamespaceJoiner.Emit(plan, joins, "exec");
-            if (joins.Exists(j => j.Type is "pid" or "time"))
-                plan.Op(PlanOp.Fork, "fork into the container's pid namespace");
-            if (p.Terminal == true) plan.HandOver(consoleSocketFd);
-            TerminalPlanner.Emit(plan, p, consoleSocketFd);
-            IdentityPlanner.EmitRlimits(plan, p.Rlimits, host);
-            SchedulingPlanner.EmitProcess(plan, p);
-            SchedulingPlanner.EmitPersonality(plan, personality);
-            SchedulingPlanner.EmitFinalAffinity(plan, p);
-#if OCI_WEAKEN_CWD_IN_ROOT
-            CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
-            FdCloser.Emit(plan, 3 + Math.Max(0, preserveFds), sync.ChildFd);
-#else
-            FdCloser.Emit(plan, 3 + Math.Max(0, preserveFds), sync.ChildFd);
-            CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
-#endif
-
-            var filter = SeccompPlanner.Compile(seccomp, stateRoot);
-            LaunchPlanner.EmitCredentials(plan, p, filter, setgroupsAllowed: true, host);
-            LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, "");
-            LaunchPlanner.EmitExec(plan, p, "");
+            plan = Compose(p, personality, host, joins, SeccompPlanner.Compile(seccomp, stateRoot), sync.ChildFd, consoleSocketFd, preserveFds);
         }
         catch
         {
@@ -58,5 +38,33 @@ public static class ExecPlanBuilder
         var parentFds = new List<int>();
         foreach (var (_, fd) in joins) parentFds.Add(fd);
         return new Result(plan, parentFds);
+    }
+
+    /// <summary>The exec plan as a function of the process, the host's facts and the parent's fds (PlanGoldenTests).</summary>
+    public static ProcessPlan Compose(ProcessSpec p, LinuxPersonality? personality, HostFacts host, List<(string Type, int Fd)> joins, SeccompProgram? filter, int childSyncFd, int consoleSocketFd, int preserveFds)
+    {
+        var plan = new ProcessPlan();
+        // The plan starts in the sealed init, after the runtime placed this process in the
+        // container's cgroup, already non-dumpable (Native/init/interpret.c).
+        NamespaceJoiner.Emit(plan, joins, "exec");
+        if (joins.Exists(j => j.Type is "pid" or "time"))
+            plan.Op(PlanOp.Fork, "fork into the container's pid namespace");
+        if (p.Terminal == true) plan.HandOver(consoleSocketFd);
+        TerminalPlanner.Emit(plan, p, consoleSocketFd);
+        IdentityPlanner.EmitRlimits(plan, p.Rlimits, host);
+        SchedulingPlanner.EmitProcess(plan, p);
+        SchedulingPlanner.EmitPersonality(plan, personality);
+        SchedulingPlanner.EmitFinalAffinity(plan, p);
+#if OCI_WEAKEN_CWD_IN_ROOT
+        CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
+        FdCloser.Emit(plan, 3 + Math.Max(0, preserveFds), childSyncFd);
+#else
+        FdCloser.Emit(plan, 3 + Math.Max(0, preserveFds), childSyncFd);
+        CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
+#endif
+        LaunchPlanner.EmitCredentials(plan, p, filter, setgroupsAllowed: true, host);
+        LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, "");
+        LaunchPlanner.EmitExec(plan, p, "");
+        return plan;
     }
 }

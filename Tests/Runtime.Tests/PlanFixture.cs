@@ -77,4 +77,14 @@ internal static class PlanFixture
         if (mask >= 0) plan.HandOver(mask);
         return plan;
     }
+
+    /// <summary>`exec` of the config's process into a container whose init has namespaces other than ours.</summary>
+    public static ProcessPlan ComposeExec(OciConfig c, params string[] joinTypes)
+    {
+        var joins = joinTypes.Select((t, i) => (t, FirstJoinFd + i)).ToList();
+        SeccompProgram? filter = c.Linux?.Seccomp is { } s ? SeccompCompiler.Compile(s) : null;
+        ProcessPlan plan = ExecPlanBuilder.Compose(c.Process!, c.Linux?.Personality, Host, joins, filter, SyncFd, c.Process!.Terminal == true ? ConsoleFd : -1, 0);
+        foreach (var (_, fd) in joins) plan.HandOver(fd);
+        return plan;
+    }
 }

@@ -3,7 +3,7 @@ using OciRuntime.Native.Plan;
 namespace OciRuntime.Tests;
 
 /// <summary>
-/// The init plans of real client configs and the spec's example, as text (PlanDump), compared with
+/// The init plans of real client configs and the spec's example (and podman's exec), as text (PlanDump), compared with
 /// reviewed files under golden/. A planner change shows up here as a diff to read; accept it with
 /// OCI_UPDATE_GOLDEN=1 (rewrites the files) and review the diff before committing.
 /// </summary>
@@ -15,6 +15,7 @@ public class PlanGoldenTests
         new object[] { "podman-config.json", "podman" },
         new object[] { "spec-config-example.json", "spec-example" },
         new object[] { "containerd-config.json", "containerd-no-pivot" },
+        new object[] { "podman-config.json", "podman-exec" },
     };
 
     [Theory]
@@ -22,7 +23,9 @@ public class PlanGoldenTests
     public void InitPlan_MatchesItsGoldenDump(string config, string name)
     {
         var o = new PlanFixture.Options(NoPivot: name.EndsWith("-no-pivot", StringComparison.Ordinal));
-        ProcessPlan plan = PlanFixture.Compose(PlanFixture.Load(config), o);
+        ProcessPlan plan = name.EndsWith("-exec", StringComparison.Ordinal)
+            ? PlanFixture.ComposeExec(PlanFixture.Load(config), "ipc", "uts", "network", "pid", "mount")
+            : PlanFixture.Compose(PlanFixture.Load(config), o);
         string actual = PlanDump.Format(plan);
         PlanVerifier.Verify(plan, plan.Build(PlanFixture.SyncFd, 999));
 

@@ -53,10 +53,19 @@ public class PlanProperties
         return new Sample(c, o, PlanFixture.Compose(c, o));
     }
 
-    private static Property For(int seed, Func<Sample, string?> check)
+    /// <summary>The same config's process started by `exec` into an init with namespaces of its own.</summary>
+    internal static Sample ExecSample(int seed)
     {
-        Sample s = PlanSample(seed);
-        string? problem = check(s);
+        Sample init = PlanSample(seed);
+        string[] joins = new Random(seed).Next(2) == 0 ? new[] { "ipc", "uts", "network", "pid", "mount" } : new[] { "user", "mount", "time" };
+        return init with { Plan = PlanFixture.ComposeExec(init.Config, joins) };
+    }
+
+    /// <summary>Checks the init plan of the seed's config and, with <paramref name="alsoExec"/>, its exec plan too.</summary>
+    private static Property For(int seed, Func<Sample, string?> check, bool alsoExec = false)
+    {
+        string? problem = check(PlanSample(seed));
+        if (problem is null && alsoExec && check(ExecSample(seed)) is { } p) problem = "exec plan: " + p;
         return (problem is null).Label($"seed {seed}: {problem}");
     }
 
@@ -65,7 +74,7 @@ public class PlanProperties
     {
         try { PlanVerifier.Verify(s.Plan, s.Plan.Build(PlanFixture.SyncFd, 999)); return null; }
         catch (PlanBugException e) { return e.Message; }
-    });
+    }, alsoExec: true);
 
     [FsCheck.Xunit.Property(MaxTest = 150)]
     public Property NoStep_RunsAfterExec(int seed) => For(seed, s =>
@@ -73,7 +82,7 @@ public class PlanProperties
         var steps = s.Plan.Steps;
         int execs = steps.Count(x => x.Op == PlanOp.Exec);
         return execs == 1 && steps[^1].Op == PlanOp.Exec ? null : $"{execs} exec steps, the last step is {PlanDump.Line(s.Plan, steps.Count - 1)}";
-    });
+    }, alsoExec: true);
 
     /// <summary>
     /// Between opening the rootfs and entering it, everything mounted on lands on an fd resolved
@@ -223,7 +232,7 @@ public class PlanProperties
             if (!closed) return $"handed-over fd {fd} is not closed after its last use at step {lastUse}";
         }
         return null;
-    });
+    }, alsoExec: true);
 
     private static int LastWriter(IReadOnlyList<PlanStep> steps, int slot, int before)
     {
@@ -264,5 +273,5 @@ public class PlanProperties
             if (!ok) return $"after seccomp (step {at}): {PlanDump.Line(s.Plan, i)}";
         }
         return null;
-    });
+    }, alsoExec: true);
 }
