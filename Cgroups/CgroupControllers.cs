@@ -42,21 +42,6 @@ public static class CgroupControllers
     }
 
     /// <summary>
-    /// Drops writes that only restate cgroup v1's default where their controller is missing from
-    /// the v2 hierarchy: containerd puts cpu.shares 1024 into every spec, and on a hybrid host
-    /// (cpu bound to v1) that value asks for nothing a v1 runtime would change either. Anything
-    /// else still fails in <see cref="EnsureAvailable"/>.
-    /// </summary>
-    public static List<CgroupWrite> WithoutUnavailableDefaults(string mount, List<CgroupWrite> writes)
-    {
-        HashSet<string> have = Read(Path.Combine(mount.TrimEnd('/'), "cgroup.controllers"));
-        return writes.FindAll(w => !(w.Controller is string c && !have.Contains(c) && IsV1Default(w)));
-    }
-
-    private static bool IsV1Default(CgroupWrite w) =>
-        w.Source == "linux.resources.cpu.shares" && w.Value == ResourceWriter.SharesToWeight(1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>
     /// Fails, naming the controller, the setting that needs it and the host's cgroup mode, if the
     /// hierarchy's root does not offer a needed controller. (Intermediate cgroups offer what their
     /// parent enabled, which <see cref="Enable"/> then does; the root's list is what exists at all:

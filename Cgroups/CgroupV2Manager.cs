@@ -55,20 +55,22 @@ public sealed class CgroupV2Manager
     /// <summary>
     /// create: applies every resource of the config and installs the device filter (runc's
     /// default deny plus the standard allowed devices even when linux.resources is absent).
+    /// Returns the warning about weights left out (<see cref="SoftWeights"/>), or null.
     /// </summary>
-    public void Apply(LinuxResources? resources) => Set(resources ?? new LinuxResources(), installDevices: true);
+    public string? Apply(LinuxResources? resources) => Set(resources ?? new LinuxResources(), installDevices: true);
 
     /// <summary>
     /// update: writes only what <paramref name="resources"/> sets; the device filter is replaced
-    /// only if it carries a devices list.
+    /// only if it carries a devices list. Returns the warning about weights left out, or null.
     /// </summary>
-    public void Update(LinuxResources resources) => Set(resources, installDevices: resources.Devices is not null);
+    public string? Update(LinuxResources resources) => Set(resources, installDevices: resources.Devices is not null);
 
-    private void Set(LinuxResources r, bool installDevices)
+    private string? Set(LinuxResources requested, bool installDevices)
     {
+        LinuxResources r = SoftWeights.Without(Mount, requested, out string? warning);
         // Validate everything (values, device rules, controllers) before the first write, so a
         // refused config changes nothing.
-        List<CgroupWrite> planned = CgroupControllers.WithoutUnavailableDefaults(Mount, ResourceWriter.Plan(r));
+        List<CgroupWrite> planned = ResourceWriter.Plan(r);
         List<DeviceRule>? rules = installDevices ? DeviceRule.ForContainer(r.Devices) : null;
         List<BpfInsn>? program = rules is null ? null : DeviceFilter.Compile(rules);
         CgroupControllers.EnsureAvailable(Mount, Path, planned);
@@ -84,10 +86,11 @@ public sealed class CgroupV2Manager
         }
 
         bool bfq = File.Exists(System.IO.Path.Combine(Dir, "io.bfq.weight"));
-        List<CgroupWrite> writes = bfq ? CgroupControllers.WithoutUnavailableDefaults(Mount, ResourceWriter.Plan(r, bfqWeight: true)) : planned;
+        List<CgroupWrite> writes = bfq ? ResourceWriter.Plan(r, bfqWeight: true) : planned;
         CheckBeforeUpdate(r.Memory);
         foreach (CgroupWrite w in writes) Write(w);
         if (program is not null) DeviceFilterInstaller.Install(Dir, program);
+        return warning;
     }
 
     /// <summary>memory.checkBeforeUpdate: refuse a limit at or below the current usage (runc's CheckMemoryUsage).</summary>

@@ -51,7 +51,8 @@ public static class ContainerCreator
                 // A process started in a frozen cgroup stops at once: create would wait forever.
                 if (CgroupFreezer.IsFreezeRequested(cgroup.Dir) || CgroupFreezer.IsFrozen(cgroup.Dir))
                     throw new RuntimeException($"container's cgroup unexpectedly frozen: {cgroup.Dir} (thaw it, or an ancestor, with cgroup.freeze = 0)");
-                cgroup.Apply(loaded.Config.Linux?.Resources); // a CgroupException names the setting and what to do
+                // A CgroupException names the setting and what to do; weights a hybrid host cannot apply are a warning.
+                if (cgroup.Apply(loaded.Config.Linux?.Resources) is string skipped) Logging.RuntimeLog.Warning(skipped);
             }
             string fifo = store.FifoPath(id);
             if (Sys.Mkfifo(fifo, 0x192 /* 0622 */) < 0) throw new SyscallException($"mkfifo {fifo}", Sys.LastErrno);

@@ -50,11 +50,16 @@ public static class RuntimeLog
         Append("error", message);
     }
 
+    /// <summary>
+    /// To --log when given, else stderr (runc's logrus does the same): in `create` without a
+    /// terminal fd 2 is the container's stderr, so a warning there would land in its output (a CRI
+    /// container's log file). Errors go to both: the container never runs then.
+    /// </summary>
     public static void Warning(string message)
     {
         message = OneLine.Escape(message);
-        WriteStderr("warning: " + message);
-        Append("warning", message);
+        if (s_path is null) WriteStderr("warning: " + message);
+        else Append("warning", message);
     }
 
     public static void Debug(string message)
