@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the unit tests (Tests/*), the conformance suite (conformance/) and the runtime-tools validation
-# suite (scripts/validation.sh), writes TRX files to
+# Runs the unit tests (Tests/*), the conformance suite (conformance/), the runtime-tools validation
+# suite (scripts/validation.sh), the CRI suite (conformance/Cri) and the real clients, writes TRX files to
 # build/test-results, and ends with one line "N passed, N failed, N skipped" counted from them.
 # Honest totals: a project that fails to build, crashes, or whose `dotnet test` exits non-zero with
 # no failed test counts as one failure; error/timeout/aborted outcomes are failures, never skips; a
@@ -116,6 +116,18 @@ if [ "$mode" = all ] && [ -z "$filter" ]; then
     echo "run-tests: the validation suite printed no result: counted as 1 failure" >&2
     failed=$((failed + 1))
   fi
+fi
+
+# The CRI suite (conformance/Cri): a private containerd's CRI plugin drives runc and oci-runtime as
+# kubelet does. Both handlers must pass, so both count. Timings and what containerd returned are in
+# build/cri-report.txt, printed here (xunit does not show a passing test's output).
+if [ "$mode" = all ] && [ "$clients" = 1 ] && [ -z "$filter" ]; then
+  cri_start=$SECONDS
+  export OCI_CRI_REPORT="$PWD/build/cri-report.txt"
+  rm -f "$OCI_CRI_REPORT"
+  run_project conformance/Cri/Oci.Cri.csproj cri
+  [ -f "$OCI_CRI_REPORT" ] && sed 's/^/# cri: /' "$OCI_CRI_REPORT"
+  echo "CRI suite (conformance/Cri, handlers runc and $(basename "$OCI_RUNTIME")): $((SECONDS - cri_start)) s"
 fi
 
 # The real clients (containerd, podman, docker) against runc, then oci-runtime. run-all.sh prints one
