@@ -33,6 +33,9 @@ public sealed class CriDaemon : IDisposable
     public ImageService.ImageServiceClient Images { get; }
 
     readonly GrpcChannel _channel;
+    // containerd 1.6's shims put their sockets in /run/containerd/s whatever the state dir is: if the
+    // host had no /run/containerd before us, the empty dirs they leave are removed at the end.
+    readonly bool _runContainerdExisted = Directory.Exists("/run/containerd");
     Process? _daemon;
     string? _setupError;
     int _podCounter;
@@ -234,6 +237,9 @@ public sealed class CriDaemon : IDisposable
             HostState.KillProcessesMatching(Dir);
             HostState.KillProcessesInCgroup(CgroupTop);
             bool unmounted = HostState.UnmountUnder(Dir);
+            if (!_runContainerdExisted)
+                foreach (string empty in new[] { "/run/containerd/s", "/run/containerd/fifo", "/run/containerd/runc", "/run/containerd" })
+                    try { Directory.Delete(empty); } catch (IOException) { /* not empty or absent */ }
             HostState.RemoveCgroup(CgroupTop);
             _channel.Dispose();
             // Never a recursive delete through a mount that is still there.

@@ -16,6 +16,6 @@ public static class CriReport
 
     public static void Line(string line)
     {
-        lock (s_lock) File.AppendAllText(CriEnv.ReportFile, line + "\n");
+        lock (s_lock) File.AppendAllText(CriEnv.ReportFile, line.ReplaceLineEndings(" ").TrimEnd() + "\n");
     }
 }
