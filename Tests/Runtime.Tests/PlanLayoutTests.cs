@@ -64,7 +64,7 @@ public class PlanLayoutTests
             ["header.steps_offset"] = 16, ["header.data_offset"] = 20, ["header.data_length"] = 24, ["header.sync_fd"] = 28,
             ["header.parent_sync_fd"] = 32, ["header.handover_offset"] = 36, ["header.handover_count"] = 40,
             ["step.op"] = 0, ["step.nr"] = 4, ["step.arg_kinds"] = 8, ["step.result_slot"] = 12, ["step.ok_errno"] = 16,
-            ["step.skip_on_ok_errno"] = 20, ["step.skip_on_success"] = 24, ["step.args"] = 32,
+            ["step.skip_on_ok_errno"] = 20, ["step.skip_on_success"] = 24, ["step.ok_errno2"] = 28, ["step.args"] = 32,
             ["msg.type"] = 0, ["msg.step"] = 4, ["msg.err"] = 8, ["msg.pid"] = 12,
         };
         foreach (var (name, offset) in expected) Assert.True(c[name] == offset, $"{name}: C says {c[name]}, C# writes {offset}");
