@@ -25,7 +25,7 @@ public static class InitPlanBuilder
         if (p.Args is not { Count: > 0 }) throw new RuntimeException("config.json: process.args: must contain at least one entry");
         NamespacePlanner ns = NamespacePlanner.From(c.Linux);
         bool ownMountNs = ns.NewMountNamespace || ns.Joins.Exists(j => j.Type == "mount");
-        if (!ownMountNs) HostMounts.EnsureAllowed(c.Linux);
+        if (!ownMountNs) HostMounts.EnsureAllowed(c.Linux, InUserNamespace(ns));
 
         LsmPlanner.Check(p, c.Linux);
         var plan = new ProcessPlan();

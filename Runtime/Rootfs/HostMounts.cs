@@ -20,9 +20,16 @@ public static class HostMounts
     public static bool OwnMountNamespace(LinuxSpec? linux) =>
         linux?.Namespaces is { } list && list.Exists(n => n.Type == "mount");
 
-    /// <summary>runc's rule: masked and read-only paths would be mounts over the host's own files.</summary>
-    public static void EnsureAllowed(LinuxSpec? linux)
+    /// <summary>
+    /// runc's rule: masked and read-only paths would be mounts over the host's own files. And a
+    /// root of a user namespace may not mount in a mount namespace it does not own: say so instead
+    /// of failing at the first mount with EPERM.
+    /// </summary>
+    public static void EnsureAllowed(LinuxSpec? linux, bool inUserNamespace)
     {
+        if (inUserNamespace)
+            throw new RuntimeException("config.json: linux.namespaces: a container in a user namespace needs a mount namespace too (add {\"type\": \"mount\"}): " +
+                "its root may not mount in the caller's mount namespace");
         foreach (var (field, paths) in new[] { ("maskedPaths", linux?.MaskedPaths), ("readonlyPaths", linux?.ReadonlyPaths) })
             if (paths is { Count: > 0 })
                 throw new RuntimeException($"config.json: linux.{field}: needs a mount namespace of the container's own, or these mounts would cover the host's files " +

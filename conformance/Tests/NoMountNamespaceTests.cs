@@ -154,4 +154,26 @@ public class NoMountNamespaceTests
         if (TestEnv.IsRunc) Assert.Contains("without a private MNT namespace", v["error"]);
         else Assert.Contains("config.json: linux.maskedPaths:", v["error"]);
     }
+
+    [Fact]
+    public void NoMountNamespace_InAUserNamespace_IsRefusedBeforeAnyMount()
+    {
+        using var c = NewContainer("nomntns-userns", weak: false);
+        c.Configure(b => b.UserNamespace());
+        var v = RunUnshared(c, """
+            "$rt" --root "$root" create --bundle "$bundle" "$id" </dev/null >/dev/null 2>"$bundle/create.err"
+            echo "status: $?"
+            echo "error: $(cat "$bundle/create.err")"
+            echo "mounts-after: $(under)"
+            "$rt" --root "$root" delete --force "$id" >/dev/null 2>&1
+            echo "mounts-deleted: $(under)"
+            """);
+        Assert.True(v["status"] == "1", v["output"]);
+        Assert.Equal(v["mounts-before"], v["mounts-deleted"]);
+        if (!TestEnv.IsRunc)
+        {
+            Assert.Contains("config.json: linux.namespaces:", v["error"]);
+            Assert.Equal(v["mounts-before"], v["mounts-after"]);
+        }
+    }
 }
