@@ -39,18 +39,18 @@ public static class RootfsPlanner
         }
         else
         {
-        plan.Syscall(Nr.mount, "make the container's mounts private to it (mount / with rootfsPropagation)",
-            PlanArg.Null, PlanArg.Str("/"), PlanArg.Null, (long)rootProp, PlanArg.Null);
+            plan.Syscall(Nr.mount, "make the container's mounts private to it (mount / with rootfsPropagation)",
+                PlanArg.Null, PlanArg.Str("/"), PlanArg.Null, (long)rootProp, PlanArg.Null);
 #if !OCI_WEAKEN_ROOTFS_PARENT_PRIVATE
-        if (RootfsParentMount.ToMakePrivate(rootfs, rootProp) is { } parent)
-            plan.Syscall(Nr.mount, $"make {parent}, the mount holding the rootfs, private (pivot_root refuses a shared parent; the rootfs bind must not propagate to the host)",
-                PlanArg.Null, PlanArg.Str(parent), PlanArg.Null, (long)MountFlags.PRIVATE, PlanArg.Null)
-                // EINVAL: not a mount point in a mount namespace joined by path (the parent was read from
-                // the runtime's own mountinfo); pivot_root then reports the shared parent itself.
-                .Tolerate(Errno.EINVAL);
+            if (RootfsParentMount.ToMakePrivate(rootfs, rootProp) is { } parent)
+                plan.Syscall(Nr.mount, $"make {parent}, the mount holding the rootfs, private (pivot_root refuses a shared parent; the rootfs bind must not propagate to the host)",
+                    PlanArg.Null, PlanArg.Str(parent), PlanArg.Null, (long)MountFlags.PRIVATE, PlanArg.Null)
+                    // EINVAL: not a mount point in a mount namespace joined by path (the parent was read from
+                    // the runtime's own mountinfo); pivot_root then reports the shared parent itself.
+                    .Tolerate(Errno.EINVAL);
 #endif
-        plan.Syscall(Nr.mount, $"bind the rootfs {rootfs} onto itself", PlanArg.Str(rootfs), PlanArg.Str(rootfs), PlanArg.Null,
-            (long)(MountFlags.BIND | MountFlags.REC), PlanArg.Null);
+            plan.Syscall(Nr.mount, $"bind the rootfs {rootfs} onto itself", PlanArg.Str(rootfs), PlanArg.Str(rootfs), PlanArg.Null,
+                (long)(MountFlags.BIND | MountFlags.REC), PlanArg.Null);
         }
         PlanSlot root = plan.NewSlot();
         plan.Syscall(Nr.openat, $"open the rootfs {rootfs}", (long)AtFlags.FDCWD, PlanArg.Str(rootfs), (long)(O.PATH | O.DIRECTORY | O.CLOEXEC)).Into(root);
