@@ -88,7 +88,7 @@ public class PlanLayoutTests
         var plan = new ProcessPlan();
         PlanSlot a = plan.NewSlot(), b = plan.NewSlot();
         plan.Syscall(257, "open", -100L, PlanArg.Str("/"), 0L).Into(a);
-        plan.Syscall(437, "openat2", PlanArg.Slot(a), PlanArg.Str("proc"), PlanArg.Data(new byte[24]), 24L).Into(b).Tolerate(2, skip: 1);
+        plan.Syscall(437, "openat2", PlanArg.Slot(a), PlanArg.Str("proc"), PlanArg.Data(new byte[24]), 24L).Into(b).Tolerate(2, 13, skip: 1);
         plan.Syscall(165, "mount", PlanArg.Str("proc"), PlanArg.FdPath(b), PlanArg.Str("proc"), 0L, PlanArg.Null);
         plan.Op(PlanOp.SyncSend, "ready", (long)PlanMessageType.Ready);
         plan.HandOver(7);
@@ -120,6 +120,10 @@ public class PlanLayoutTests
         byte[] badOp = (byte[])good.Clone();
         BinaryPrimitives.WriteUInt32LittleEndian(badOp.AsSpan(step1), 99);
         Assert.Equal("bad 1", RunProbe("verify", badOp));
+
+        byte[] badSecondErrno = (byte[])good.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(badSecondErrno.AsSpan(step1 + 28), 5000);
+        Assert.Equal("bad 1", RunProbe("verify", badSecondErrno));
 
         byte[] noFinalNul = (byte[])good.Clone();
         noFinalNul[BinaryPrimitives.ReadInt32LittleEndian(good.AsSpan(20)) + BinaryPrimitives.ReadInt32LittleEndian(good.AsSpan(24)) - 1] = (byte)'x';
