@@ -20,6 +20,7 @@ public sealed class PlanStep
     public string Description { get; }
     public int ResultSlot { get; private set; } = -1;
     public int TolerateErrno { get; private set; }
+    public int TolerateErrno2 { get; private set; }
     public int SkipOnTolerated { get; private set; }
     public int SkipOnSuccess { get; private set; }
     /// <summary>A hint appended to the error when this step fails ("how to fix it").</summary>
@@ -37,6 +38,14 @@ public sealed class PlanStep
     {
         TolerateErrno = errno;
         SkipOnTolerated = skip;
+        return this;
+    }
+
+    /// <summary>Two tolerated errnos with the same skip (runc's "EPERM or EBUSY" fallbacks).</summary>
+    public PlanStep Tolerate(int errno, int errno2, int skip)
+    {
+        Tolerate(errno, skip);
+        TolerateErrno2 = errno2;
         return this;
     }
 

@@ -13,7 +13,7 @@ namespace OciRuntime.Native.Plan;
 public sealed class ProcessPlan
 {
     public const uint Magic = 0x4e414c50;
-    public const uint Version = 2;
+    public const uint Version = 3;
     public const int MaxSlots = 512;
     public const int MaxHandOver = 256;
     public const int HeaderSize = 48;
@@ -97,6 +97,7 @@ public sealed class ProcessPlan
             BinaryPrimitives.WriteInt32LittleEndian(b.Slice(16), s.TolerateErrno);
             BinaryPrimitives.WriteInt32LittleEndian(b.Slice(20), s.SkipOnTolerated);
             BinaryPrimitives.WriteInt32LittleEndian(b.Slice(24), s.SkipOnSuccess);
+            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(28), s.TolerateErrno2);
         }
 
         data.Add(0); // the C side relies on it: no string read runs past the data area

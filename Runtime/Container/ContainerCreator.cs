@@ -36,11 +36,13 @@ public static class ContainerCreator
         CgroupV2Manager? cgroup = null;
         bool hooksStarted = false;
         ProcessSpawner.Spawned? spawned = null;
+        HostMountRecord? hostMount = null;
         try
         {
             if (!opts.CgroupsDisabled)
                 cgroup = CgroupV2Manager.ForContainer(loaded.Config.Linux?.CgroupsPath, id);
-            store.Save(IntentRecord(loaded, id, cgroup));
+            hostMount = Rootfs.HostMounts.Before(loaded.RootfsPath, loaded.Config.Linux);
+            store.Save(IntentRecord(loaded, id, cgroup, hostMount));
             if (cgroup is not null)
             {
                 try { cgroup.Create(); }
@@ -89,6 +91,7 @@ public static class ContainerCreator
                 PreserveFds = opts.PreserveFds + ListenFds(),
                 NoPivot = opts.NoPivot,
                 NoNewKeyring = opts.NoNewKeyring,
+                CgroupDir = cgroup?.Dir,
             };
             InitPlan plan = InitPlanBuilder.Build(req);
             cgroupFd = cgroup is null ? -1 : Sys.Open(cgroup.Dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
@@ -110,7 +113,9 @@ public static class ContainerCreator
                 OwnPidNamespace = plan.Namespaces.NewPidNamespace,
                 CgroupPath = cgroup?.Dir,
                 Hooks = loaded.Config.Hooks,
+                HostMount = hostMount,
             };
+            if (hostMount is not null) Rootfs.HostMounts.Confirm(hostMount);
             if (loaded.Config.Hooks?.StartContainer is { Count: > 0 })
             {
                 record.StartContainerProcess = loaded.Config.Process;
@@ -134,9 +139,24 @@ public static class ContainerCreator
             if (hooksStarted)
                 Hooks.HookRunner.RunAllWarnOnly("poststop", loaded.Config.Hooks?.Poststop,
                     Hooks.HookState.Json(loaded.Config.OciVersion, id, "stopped", 0, loaded.BundlePath, loaded.Config.Annotations));
+            // The init's mounts in the caller's namespace outlive it. If they cannot be detached,
+            // the state stays, so that `delete --force` can try again.
+            bool mountsGone = true;
+            if (hostMount is not null)
+            {
+                try { Rootfs.HostMounts.Undo(hostMount); }
+                catch (RuntimeException e)
+                {
+                    Console.Error.WriteLine($"warning: {e.Message}");
+                    mountsGone = false;
+                }
+            }
             cgroup?.Destroy(TimeSpan.FromSeconds(5));
-            store.Remove(id);
-            idLock.Unlink();
+            if (mountsGone)
+            {
+                store.Remove(id);
+                idLock.Unlink();
+            }
             throw;
         }
         finally
@@ -164,8 +184,9 @@ public static class ContainerCreator
     }
 
     /// <summary>What `delete --force` needs if this process dies before the real record exists.</summary>
-    private static ContainerRecord IntentRecord(LoadedConfig loaded, string id, CgroupV2Manager? cgroup) => new()
+    private static ContainerRecord IntentRecord(LoadedConfig loaded, string id, CgroupV2Manager? cgroup, HostMountRecord? hostMount) => new()
     {
+        HostMount = hostMount,
         OciVersion = loaded.Config.OciVersion,
         Id = id,
         Pid = 0, // no process yet: the container reads as stopped, and `delete` removes the rest

@@ -44,6 +44,7 @@ public static class ContainerDeleter
                 break;
         }
         RunPoststopOnce(store, r);
+        if (r.HostMount is { } hostMount) Rootfs.HostMounts.Undo(hostMount);
         if (r.CgroupPath is { } dir)
             Cgroups.CgroupV2Manager.DestroyDir(dir, System.TimeSpan.FromSeconds(10));
         store.Remove(id);

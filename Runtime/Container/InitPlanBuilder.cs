@@ -24,29 +24,44 @@ public static class InitPlanBuilder
         ProcessSpec p = c.Process ?? throw new RuntimeException("config.json: process: a container needs a process to run");
         if (p.Args is not { Count: > 0 }) throw new RuntimeException("config.json: process.args: must contain at least one entry");
         NamespacePlanner ns = NamespacePlanner.From(c.Linux);
-        if (!ns.NewMountNamespace && !ns.Joins.Exists(j => j.Type == "mount"))
-            throw new RuntimeException("config.json: linux.namespaces: a new mount namespace is required (add {\"type\": \"mount\"}); the runtime will not build a rootfs in the host's mount namespace");
+        bool ownMountNs = ns.NewMountNamespace || ns.Joins.Exists(j => j.Type == "mount");
+        if (!ownMountNs) HostMounts.EnsureAllowed(c.Linux, InUserNamespace(ns));
 
         LsmPlanner.Check(p, c.Linux);
         var plan = new ProcessPlan();
         List<(string Type, int Fd)> joinFds = ns.OpenJoinFds();
         Dictionary<int, int> idmapFds = new();
         int maskNullFd = -1;
+        List<(string Source, string Where)> bindSources = new();
+        (int Init, int Helper) sourceSockets = (-1, -1);
         try
         {
+            if (InUserNamespace(ns) && ownMountNs)
+            {
+                bindSources = BindSources.Of(c.Mounts, req.Config.BundlePath);
+                if (bindSources.Count > 0) sourceSockets = BindSources.SocketPair();
+            }
             idmapFds = Rootfs.IdmapUserNamespace.ForMounts(c.Mounts);
             maskNullFd = PathMaskPlanner.OpenNullSource(c.Linux?.MaskedPaths);
             // The plan starts in the sealed init, after the runtime's GO (uid/gid maps and the
             // cgroup are set), already non-dumpable (Native/init/interpret.c).
             plan.HandOver(req.ExecFifoFd);
             ns.Emit(plan, joinFds, c.Linux?.TimeOffsets);
+            if (sourceSockets.Init >= 0)
+            {
+                // The container's mount namespace exists now: the runtime opens the bind sources in it (BindSources).
+                plan.Op(PlanOp.SyncSend, "ask the runtime for the bind mount sources", (long)PlanMessageType.MountSources);
+                plan.Op(PlanOp.SyncWait, "wait for the bind mount sources");
+            }
             plan.Syscall(Nr.umask, "clear the umask for device and directory creation", 0L);
 
             RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot,
-                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, idmapFds, maskNullFd);
+                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, idmapFds, maskNullFd,
+                ownMountNs, sourceSockets.Init, CgroupFallback(c, ns, req.CgroupDir));
             EmitUts(plan, c);
             if (p.Terminal == true) plan.HandOver(req.ConsoleSocketFd);
             TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
+            RootfsPlanner.EmitFinalize(plan, c);
             if (!req.NoNewKeyring)
                 plan.Syscall(Nr.keyctl, "join a new session keyring", 1L /* KEYCTL_JOIN_SESSION_KEYRING */, PlanArg.Str("_ses." + req.Id))
                     .Tolerate(Errno.ENOSYS);
@@ -72,12 +87,30 @@ public static class InitPlanBuilder
             foreach (var (_, fd) in joinFds) Sys.Close(fd);
             foreach (int fd in idmapFds.Values) Sys.Close(fd);
             if (maskNullFd >= 0) Sys.Close(maskNullFd);
+            if (sourceSockets.Init >= 0) { Sys.Close(sourceSockets.Init); Sys.Close(sourceSockets.Helper); }
             throw;
         }
         var parentFds = new List<int>(idmapFds.Values);
         if (maskNullFd >= 0) parentFds.Add(maskNullFd);
+        if (sourceSockets.Init >= 0) parentFds.Add(sourceSockets.Init);
         foreach (var (_, fd) in joinFds) parentFds.Add(fd);
-        return new InitPlan { Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds };
+        return new InitPlan
+        {
+            Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds, OwnMountNamespace = ownMountNs,
+            BindSources = bindSources, BindSourceSocket = sourceSockets.Helper,
+        };
+    }
+
+    /// <summary>
+    /// What a cgroup2 mount binds when the kernel refuses to mount one (runc's mountCgroupV2): the
+    /// container's own cgroup when it has a cgroup namespace, else the host's whole cgroup2 mount.
+    /// </summary>
+    private static string? CgroupFallback(OciConfig c, NamespacePlanner ns, string? cgroupDir)
+    {
+        if (!MountPlanner.HasCgroupMount(c.Mounts)) return null;
+        bool cgroupNs = (ns.UnshareFlags & Clone.NEWCGROUP) != 0 || (ns.CloneFlags & Clone.NEWCGROUP) != 0;
+        if (cgroupNs && cgroupDir is not null) return cgroupDir;
+        return Cgroups.CgroupMount.FindUnified();
     }
 
     public static bool HasCreateHooks(HooksSpec? h) =>

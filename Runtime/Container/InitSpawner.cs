@@ -15,6 +15,7 @@ public static class InitSpawner
     public static ProcessSpawner.Spawned Spawn(InitRequest req, InitPlan init, SyncChannel sync, int cgroupFd, Action<int>? placeInCgroup, Action<int>? runCreateHooks = null)
     {
         var linux = req.Config.Config.Linux;
+        bool sourcesSent = false;
         var handlers = new SpawnHandlers
         {
             BeforeGo = pid =>
@@ -26,10 +27,16 @@ public static class InitSpawner
             PlaceInCgroup = placeInCgroup,
             OnMaps = pid => IdMapWriter.Write(pid, linux, Sys.GetUid() != 0),
             OnHooks = runCreateHooks,
+            OnMountSources = pid => { sourcesSent = true; Rootfs.BindSources.Send(pid, init.BindSources, init.BindSourceSocket); },
             OnFd = (pid, fd) => SeccompListener.Send(linux?.Seccomp ?? new Spec.Config.LinuxSeccomp(), fd, pid, req.Id, req.Config),
             Process = req.Config.Config.Process,
         };
-        return ProcessSpawner.Spawn(init.Plan, init.Namespaces.CloneFlags, sync, init.ParentFdsForChild, handlers);
+        try { return ProcessSpawner.Spawn(init.Plan, init.Namespaces.CloneFlags, sync, init.ParentFdsForChild, handlers); }
+        finally
+        {
+            // BindSources.Send owns it once called; an init that failed before asking never got there.
+            if (!sourcesSent && init.BindSourceSocket >= 0) Sys.Close(init.BindSourceSocket);
+        }
     }
 
     /// <summary>process.oomScoreAdj, for the init and (as runc does) every exec'd process.</summary>

@@ -16,6 +16,8 @@ public sealed class SpawnHandlers
     public Action<int>? OnMaps { get; init; }
     /// <summary>The child waits with its rootfs mounted for the create hooks.</summary>
     public Action<int>? OnHooks { get; init; }
+    /// <summary>The child entered its namespaces and waits for its bind mount sources (BindSources).</summary>
+    public Action<int>? OnMountSources { get; init; }
     /// <summary>The child sent an fd (the seccomp listener): (pid, fd); the spawner closes the fd.</summary>
     public Action<int, int>? OnFd { get; init; }
     /// <summary>exec: the channel closing (close-on-exec) means execve succeeded; init: it means the child died.</summary>
@@ -89,6 +91,10 @@ public static unsafe class ProcessSpawner
                         break;
                     case PlanMessageType.Hooks:
                         h.OnHooks?.Invoke(final);
+                        sync.Send(PlanMessageType.Go);
+                        break;
+                    case PlanMessageType.MountSources:
+                        h.OnMountSources?.Invoke(final);
                         sync.Send(PlanMessageType.Go);
                         break;
                     case PlanMessageType.Fd:
