@@ -56,7 +56,9 @@ public sealed class CgroupV2Manager
     /// create: applies every resource of the config and installs the device filter (runc's
     /// default deny plus the standard allowed devices even when linux.resources is absent).
     /// </summary>
-    public void Apply(LinuxResources? resources) => Set(resources ?? new LinuxResources(), installDevices: true);
+    /// <param name="deviceFilter">false in rootless mode: loading the eBPF program needs privilege a
+    /// user lacks, and a user namespace already keeps the container from creating device nodes (runc skips it too).</param>
+    public void Apply(LinuxResources? resources, bool deviceFilter = true) => Set(resources ?? new LinuxResources(), installDevices: deviceFilter);
 
     /// <summary>
     /// update: writes only what <paramref name="resources"/> sets; the device filter is replaced

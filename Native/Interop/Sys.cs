@@ -74,6 +74,12 @@ public static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "getgid")]
     public static partial uint GetGid();
 
+    [LibraryImport(Libc, EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    [LibraryImport(Libc, EntryPoint = "getegid")]
+    public static partial uint GetEgid();
+
     [LibraryImport(Libc, EntryPoint = "getpid")]
     public static partial int GetPid();
 

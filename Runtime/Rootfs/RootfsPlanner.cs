@@ -37,7 +37,8 @@ public static class RootfsPlanner
 
         var paths = new SafePath(plan, root);
         new MountPlanner(plan, paths, loaded.BundlePath, newNetNs, idmapFds, linux?.MountLabel, rootfs).EmitAll(c.Mounts);
-        var devices = new DevicePlanner(plan, paths, inUserNs);
+        // The runtime itself may run in a user namespace (rootless podman): mknod fails there too.
+        var devices = new DevicePlanner(plan, paths, inUserNs || Rootless.RootlessMode.InChildUserNamespace());
         if (MountPlanner.HasOwnDev(c.Mounts)) devices.EmitDefaults(linux?.Devices);
         devices.EmitConfigured(linux?.Devices);
         // Before the masks: the default readonlyPaths include /proc/sys (runc's order too).
