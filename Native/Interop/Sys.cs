@@ -53,6 +53,9 @@ public static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, void* addr, uint addrlen);
 
+    [LibraryImport(Libc, EntryPoint = "bind", SetLastError = true)]
+    public static partial int Bind(int fd, void* addr, uint addrlen);
+
     [LibraryImport(Libc, EntryPoint = "sendmsg", SetLastError = true)]
     public static partial nint SendMsg(int fd, MsgHdr* msg, int flags);
 

@@ -46,6 +46,7 @@ public sealed class CreateCommand : ICommand
             NoNewKeyring = args.Has("no-new-keyring"),
             CgroupsDisabled = global.CgroupsDisabled,
             Rootless = global.Rootless,
+            NotifySocket = Notify.NotifySocket.HostAddress(args.Value("notify-socket")),
         };
     }
 }

@@ -38,6 +38,7 @@ public static class ContainerCreator
         ProcessSpawner.Spawned? spawned = null;
         try
         {
+            if (opts.NotifySocket is not null) Notify.NotifySocket.Prepare(store, id, loaded.Config);
             if (!opts.CgroupsDisabled)
                 cgroup = CgroupV2Manager.ForContainer(loaded.Config.Linux?.CgroupsPath, id);
             store.Save(IntentRecord(loaded, id, cgroup));
