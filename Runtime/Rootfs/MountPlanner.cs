@@ -152,6 +152,31 @@ public sealed class MountPlanner
         return data.Length == 0 ? context : data + "," + context;
     }
 
+    /// <summary>
+    /// crun's fallback: sysfs may be mounted only by a user namespace that owns the network
+    /// namespace, so a rootless container without its own network namespace gets EPERM; it then
+    /// gets a read-only recursive bind of the runtime's /sys instead (what `spec --rootless` asks
+    /// for). The mount step skips these steps when it succeeds.
+    /// </summary>
+    private void EmitSysfsFallback(PlanStep mount, ulong flags, string dest, string where)
+    {
+        int before = _plan.Steps.Count;
+        _plan.Syscall(Nr.open_tree, $"clone the host's /sys for {dest}: sysfs cannot be mounted here ({where}, open_tree)",
+            (long)AtFlags.FDCWD, PlanArg.Str("/sys"), (long)(NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | AtFlags.RECURSIVE)).Into(_tree);
+        ulong attrs = NewMount.ATTR_RDONLY
+            | ((flags & MountFlags.NOSUID) != 0 ? NewMount.ATTR_NOSUID : 0)
+            | ((flags & MountFlags.NODEV) != 0 ? NewMount.ATTR_NODEV : 0)
+            | ((flags & MountFlags.NOEXEC) != 0 ? NewMount.ATTR_NOEXEC : 0);
+        _plan.Syscall(Nr.mount_setattr, $"make the bind of /sys on {dest} read-only ({where}, mount_setattr)",
+            PlanArg.Slot(_tree), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
+            PlanArg.Data(PlanStructs.MountAttr(attrs, 0, 0)), 32L);
+        _plan.Syscall(Nr.move_mount, $"attach the bind of /sys on {dest} ({where}, move_mount)",
+            PlanArg.Slot(_tree), PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
+            (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
+        _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree));
+        mount.Tolerate(Errno.EPERM).SkipIfSucceeded(_plan.Steps.Count - before);
+    }
+
     private void EmitFilesystem(MountSpec m, MountOptions o, string dest, string where)
     {
         string type = m.Type ?? throw new RuntimeException($"config.json: {where}.type: a mount that is not a bind needs a type");
@@ -167,9 +192,10 @@ public sealed class MountPlanner
         _paths.EnsureAndOpen(dest, true, _target, $"mount destination {dest} ({where})", pseudo,
             pseudo ? $"{type} must be mounted on an ordinary directory: {dest} in the rootfs, or a directory on the way to it, is a symlink or not a directory; runc refuses this too" : null);
         string data = WithMountLabel(o.Data, type);
-        _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
+        PlanStep mount = _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
             PlanArg.Str(string.IsNullOrEmpty(m.Source) ? type : m.Source), PlanArg.FdPath(_target), PlanArg.Str(type),
             (long)flags, data.Length > 0 ? PlanArg.Str(data) : PlanArg.Null);
+        if (type == "sysfs" && !_newNetNs) EmitSysfsFallback(mount, flags, dest, where);
         _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
 
         if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)
