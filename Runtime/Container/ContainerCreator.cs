@@ -42,7 +42,7 @@ public static class ContainerCreator
             if (!opts.CgroupsDisabled)
                 cgroup = CgroupV2Manager.ForContainer(loaded.Config.Linux?.CgroupsPath, id);
             store.Save(IntentRecord(loaded, id, cgroup));
-            if (cgroup is not null && !Rootless.RootlessCgroup.TryCreate(cgroup, opts.Rootless, loaded.Config.Linux?.Resources))
+            if (cgroup is not null && !Rootless.RootlessCgroup.TryCreate(cgroup, opts.Rootless, loaded.Config.Linux?.CgroupsPath, loaded.Config.Linux?.Resources))
             {
                 cgroup = null;   // rootless, not delegated, and no limit asked for
                 store.Save(IntentRecord(loaded, id, null));

@@ -11,17 +11,17 @@ namespace OciRuntime.Rootless;
 /// <summary>
 /// runc's rootless cgroup policy. A user may create a cgroup only where the cgroup v2 tree was
 /// delegated to it (systemd's user@.service Delegate=yes, or a directory chowned to it). When it
-/// cannot, a container that asks for no limit runs without a cgroup (a warning in --log); one that
-/// does is refused with what to do. Where it can, limits are applied as for root, without the
+/// cannot, a container that gives no linux.cgroupsPath and asks for no limit runs without a cgroup
+/// (a warning in --log); one that does is refused with what to do. Where it can, limits are applied as for root, without the
 /// eBPF device filter.
 /// </summary>
 public static class RootlessCgroup
 {
     /// <summary>
-    /// Creates the container's cgroup. Returns false when rootless, refused by permissions, and
-    /// no limit needs it: the caller goes on without a cgroup.
+    /// Creates the container's cgroup. Returns false when rootless, refused by permissions, no
+    /// linux.cgroupsPath was given and no limit needs it: the caller goes on without a cgroup.
     /// </summary>
-    public static bool TryCreate(CgroupV2Manager cgroup, bool rootless, LinuxResources? resources)
+    public static bool TryCreate(CgroupV2Manager cgroup, bool rootless, string? cgroupsPath, LinuxResources? resources)
     {
         try
         {
@@ -32,6 +32,10 @@ public static class RootlessCgroup
         {
             if (!rootless || !IsPermission(e))
                 throw new RuntimeException($"config.json: linux.cgroupsPath: cannot create cgroup {cgroup.Dir}: {e.Message}");
+            // runc: a path the user asked for is never silently dropped.
+            if (!string.IsNullOrEmpty(cgroupsPath))
+                throw new RuntimeException(
+                    $"config.json: linux.cgroupsPath: rootless: cannot create cgroup {cgroup.Dir}: {e.Message}: delegate that part of the cgroup v2 tree to uid {Sys.GetEuid()} (systemd user@.service Delegate=yes, or chown the directory), or leave linux.cgroupsPath empty to run without a cgroup");
             if (AskedFor(resources) is string what)
                 throw new RuntimeException(
                     $"config.json: {what}: rootless: cannot create cgroup {cgroup.Dir} ({e.Message}) to apply it: delegate a cgroup v2 subtree to uid {Sys.GetEuid()} (systemd user@.service Delegate=yes, or chown a directory) and put linux.cgroupsPath under it, or remove the limit");

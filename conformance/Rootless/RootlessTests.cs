@@ -170,6 +170,21 @@ public class RootlessTests : IClassFixture<RootlessUser>
     }
 
     [Fact]
+    public void ExplicitCgroupsPath_ThatCannotBeCreated_IsAnError()
+    {
+        string id = TestEnv.NewId("rl-cgpath");
+        var config = Config(id, out string dir, "true");
+        config["linux"]!["cgroupsPath"] = $"/{TestEnv.CgroupParent}-rootless/{id}";
+        var r = Run(id, dir, config);
+        Assert.True(r.ExitCode != 0, $"a cgroupsPath the user cannot create must fail (runc's rule): {r.Describe()}");
+        if (!TestEnv.IsRunc)
+        {
+            Assert.Contains("linux.cgroupsPath", r.Stderr);
+            Assert.Contains("leave linux.cgroupsPath empty", r.Stderr);
+        }
+    }
+
+    [Fact]
     public void SystemdCgroup_WithoutAUserManager_IsRefusedClearly()
     {
         string id = TestEnv.NewId("rl-systemd");

@@ -79,9 +79,9 @@ public sealed class RootlessUser : IDisposable
 
     /// <summary>
     /// A bundle made the way a user makes one: `spec --rootless` run as the user, then the shared
-    /// busybox rootfs, no terminal, the given command, and an absolute cgroupsPath of our own
-    /// (a rootless runtime cannot create it on this host; an empty one would point runc at the
-    /// caller's own cgroups).
+    /// busybox rootfs, no terminal, the given command. No linux.cgroupsPath, as `spec --rootless`
+    /// writes it: the user can create no cgroup on this host, and both runtimes then run without
+    /// one (runc's mkdir under the caller's cgroups fails with EACCES: nothing is touched).
     /// </summary>
     public (string Dir, JsonObject Config) NewBundle(string id, params string[] args)
     {
@@ -92,7 +92,6 @@ public sealed class RootlessUser : IDisposable
         config["root"] = new JsonObject { ["path"] = BusyboxRootfs.Path, ["readonly"] = true };
         config["process"]!["terminal"] = false;
         config["process"]!["args"] = new JsonArray(args.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray());
-        config["linux"]!["cgroupsPath"] = $"/{TestEnv.CgroupParent}-rootless/{id}";
         return (dir, config);
     }
 

@@ -6,13 +6,13 @@
 # "# runtime INDEX PATH: N passed, N failed, N skipped" (1-based: run-tests.sh counts only the
 # runtime under test, never the oracle's results); the last line is the combined
 # "N passed, N failed, N skipped" of every runtime.
-# Exit status 1 if any check failed. Env: CLIENTS_SUITES="containerd podman docker" to choose,
+# Exit status 1 if any check failed. Env: CLIENTS_SUITES="containerd podman podman-rootless docker" to choose,
 # CLIENTS_SUITE_TIMEOUT (seconds per suite run, default 600), and lib.sh's CLIENTS_TIMEOUT, CLIENTS_KEEP.
 set -uo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$dir/../.." && pwd)
 [ $# -gt 0 ] || set -- runc "$repo/bin/oci-runtime"
-suites=${CLIENTS_SUITES:-containerd podman docker}
+suites=${CLIENTS_SUITES:-containerd podman podman-rootless docker}
 per_suite=${CLIENTS_SUITE_TIMEOUT:-600}
 
 passed=0 failed=0 skipped=0
