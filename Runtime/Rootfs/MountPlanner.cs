@@ -153,24 +153,25 @@ public sealed class MountPlanner
     }
 
     /// <summary>
-    /// crun's fallback: sysfs may be mounted only by a user namespace that owns the network
-    /// namespace, so a rootless container without its own network namespace gets EPERM; it then
-    /// gets a read-only recursive bind of the runtime's /sys instead (what `spec --rootless` asks
-    /// for). The mount step skips these steps when it succeeds.
+    /// crun's and runc's fallback: sysfs may be mounted only by a user namespace that owns the
+    /// network namespace, cgroup2 only by one that owns the cgroup namespace, so a rootless
+    /// container without its own gets EPERM. It then gets a read-only recursive bind of the
+    /// runtime's <paramref name="hostPath"/> instead (for /sys, what `spec --rootless` asks for).
+    /// The mount step skips these steps when it succeeds.
     /// </summary>
-    private void EmitSysfsFallback(PlanStep mount, ulong flags, string dest, string where)
+    private void EmitHostBindFallback(PlanStep mount, string hostPath, string type, ulong flags, string dest, string where)
     {
         int before = _plan.Steps.Count;
-        _plan.Syscall(Nr.open_tree, $"clone the host's /sys for {dest}: sysfs cannot be mounted here ({where}, open_tree)",
-            (long)AtFlags.FDCWD, PlanArg.Str("/sys"), (long)(NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | AtFlags.RECURSIVE)).Into(_tree);
+        _plan.Syscall(Nr.open_tree, $"clone the host's {hostPath} for {dest}: {type} cannot be mounted here ({where}, open_tree)",
+            (long)AtFlags.FDCWD, PlanArg.Str(hostPath), (long)(NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | AtFlags.RECURSIVE)).Into(_tree);
         ulong attrs = NewMount.ATTR_RDONLY
             | ((flags & MountFlags.NOSUID) != 0 ? NewMount.ATTR_NOSUID : 0)
             | ((flags & MountFlags.NODEV) != 0 ? NewMount.ATTR_NODEV : 0)
             | ((flags & MountFlags.NOEXEC) != 0 ? NewMount.ATTR_NOEXEC : 0);
-        _plan.Syscall(Nr.mount_setattr, $"make the bind of /sys on {dest} read-only ({where}, mount_setattr)",
+        _plan.Syscall(Nr.mount_setattr, $"make the bind of {hostPath} on {dest} read-only ({where}, mount_setattr)",
             PlanArg.Slot(_tree), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
             PlanArg.Data(PlanStructs.MountAttr(attrs, 0, 0)), 32L);
-        _plan.Syscall(Nr.move_mount, $"attach the bind of /sys on {dest} ({where}, move_mount)",
+        _plan.Syscall(Nr.move_mount, $"attach the bind of {hostPath} on {dest} ({where}, move_mount)",
             PlanArg.Slot(_tree), PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
             (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
         _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree));
@@ -195,7 +196,10 @@ public sealed class MountPlanner
         PlanStep mount = _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
             PlanArg.Str(string.IsNullOrEmpty(m.Source) ? type : m.Source), PlanArg.FdPath(_target), PlanArg.Str(type),
             (long)flags, data.Length > 0 ? PlanArg.Str(data) : PlanArg.Null);
-        if (type == "sysfs" && !_newNetNs) EmitSysfsFallback(mount, flags, dest, where);
+        if (type == "sysfs" && !_newNetNs) EmitHostBindFallback(mount, "/sys", "sysfs", flags, dest, where);
+        // cgroup2 likewise needs a cgroup namespace owned by the user namespace (rootless podman
+        // shares the host's): runc then binds the host's unified hierarchy.
+        if (type == "cgroup2" && Cgroups.CgroupMount.FindUnified() is string unified) EmitHostBindFallback(mount, unified, "cgroup2", flags, dest, where);
         _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
 
         if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)
