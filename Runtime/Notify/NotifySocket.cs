@@ -56,7 +56,12 @@ public sealed unsafe class NotifySocket : IDisposable
             Destination = ContainerDir,
             Type = "bind",
             Source = dir,
+#if OCI_WEAKEN_NOTIFY_RO
+            Options = new List<string> { "bind", "nosuid", "noexec", "nodev" },
+#else
+            // Read-only: the container may send to the socket, never replace it or fill the state dir.
             Options = new List<string> { "bind", "nosuid", "noexec", "nodev", "ro" },
+#endif
         });
         if (config.Process is { } p)
         {
