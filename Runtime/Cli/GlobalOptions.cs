@@ -65,7 +65,8 @@ public sealed class GlobalOptions
     {
         string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
         uint euid = Sys.GetEuid();
-        bool inChildNs = euid == 0 && OciRuntime.Rootless.RootlessMode.InChildUserNamespace();
+        // Only root with XDG_RUNTIME_DIR set needs to know its user namespace (one small read).
+        bool inChildNs = euid == 0 && !string.IsNullOrEmpty(xdg) && OciRuntime.Rootless.RootlessMode.InChildUserNamespace();
         if (OciRuntime.Rootless.RootlessMode.UseXdgRuntimeDir(xdg, euid, inChildNs, Environment.GetEnvironmentVariable("USER")))
             return System.IO.Path.Combine(xdg!, "oci-runtime");
         if (euid == 0) return "/run/oci-runtime";
