@@ -57,7 +57,9 @@ public sealed class CgroupV2Manager
     /// default deny plus the standard allowed devices even when linux.resources is absent).
     /// Returns the warning about weights left out (<see cref="SoftWeights"/>), or null.
     /// </summary>
-    public string? Apply(LinuxResources? resources) => Set(resources ?? new LinuxResources(), installDevices: true);
+    /// <param name="deviceFilter">false in rootless mode: loading the eBPF program needs privilege a
+    /// user lacks, and a user namespace already keeps the container from creating device nodes (runc skips it too).</param>
+    public string? Apply(LinuxResources? resources, bool deviceFilter = true) => Set(resources ?? new LinuxResources(), installDevices: deviceFilter);
 
     /// <summary>
     /// update: writes only what <paramref name="resources"/> sets; the device filter is replaced

@@ -14,6 +14,8 @@ packages=(
   strace
   golang-go            # builds the runtime-tools validation suite (make validation)
   file                 # runtime-tools' setup.sh checks that /bin/busybox is static
+  uidmap               # newuidmap/newgidmap: rootless containers with subordinate id ranges
+  passwd               # useradd/usermod/userdel: the rootless suites create a user for the run
 )
 # The qemu harness (pure cgroup v2 guest) and the real clients list their own packages.
 extra=()

@@ -79,6 +79,13 @@ if [ "$mode" != unit ]; then
   make -s weak || echo "run-tests: make weak failed; the security suite will say so" >&2
   export OCI_WEAK_RUNTIME="${OCI_WEAK_RUNTIME:-$PWD/build/weak/oci-runtime}"
   run_project conformance/Oci.Conformance.csproj conformance
+  # The rootless (as a user made for the run) and NOTIFY_SOCKET suites are part of that project
+  # and counted with it; their own time, from the TRX durations:
+  for suite in Rootless.RootlessTests Tests.NotifySocketTests; do
+    grep -o "testName=\"OciRuntime.Conformance.$suite\.[^\"]*\"[^>]* duration=\"[0-9:.]*\"" "$results/conformance.trx" 2>/dev/null |
+      sed -E 's/.*duration="([0-9]+):([0-9]+):([0-9.]+)"/\1 \2 \3/' |
+      awk -v s="$suite" '{ t += $1 * 3600 + $2 * 60 + $3; n++ } END { if (n) printf "%s: %d tests, %.1f s\n", s, n, t }'
+  done
 fi
 
 # The security suite attacks runc too, the oracle: each attack runc blocks is shown to be real.

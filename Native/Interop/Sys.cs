@@ -53,6 +53,9 @@ public static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, void* addr, uint addrlen);
 
+    [LibraryImport(Libc, EntryPoint = "bind", SetLastError = true)]
+    public static partial int Bind(int fd, void* addr, uint addrlen);
+
     [LibraryImport(Libc, EntryPoint = "sendmsg", SetLastError = true)]
     public static partial nint SendMsg(int fd, MsgHdr* msg, int flags);
 
@@ -73,6 +76,12 @@ public static unsafe partial class Sys
 
     [LibraryImport(Libc, EntryPoint = "getgid")]
     public static partial uint GetGid();
+
+    [LibraryImport(Libc, EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    [LibraryImport(Libc, EntryPoint = "getegid")]
+    public static partial uint GetEgid();
 
     [LibraryImport(Libc, EntryPoint = "getpid")]
     public static partial int GetPid();

@@ -23,6 +23,12 @@ public sealed class ProcessPlan
     private readonly SortedSet<int> _handOver = new();
     private int _slots;
 
+    /// <summary>plan.h OCI_PLAN_DUMPABLE_UNTIL_GO: the cloned child stays dumpable until the first GO, so an unprivileged runtime (or newuidmap) can write its maps.</summary>
+    public const uint DumpableUntilGo = 1;
+
+    /// <summary>Header flags (plan.h OCI_PLAN_*).</summary>
+    public uint Flags { get; set; }
+
     public IReadOnlyList<PlanStep> Steps => _steps;
 
     /// <summary>The runtime's fds this plan uses; they survive the exec of the sealed init.</summary>
@@ -116,6 +122,7 @@ public sealed class ProcessPlan
         BinaryPrimitives.WriteInt32LittleEndian(h.Slice(32), parentSyncFd);
         BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(36), (uint)handOverOffset);
         BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(40), (uint)_handOver.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(44), Flags);
         stepBytes.CopyTo(result, stepsOffset);
         data.CopyTo(result, dataOffset);
         int at = handOverOffset;

@@ -97,8 +97,15 @@ struct oci_plan_header {
     int32_t parent_sync_fd;   /* the runtime's end: the child closes it first, so it sees EOF if the runtime dies */
     uint32_t handover_offset; /* int32 fds of the runtime the plan uses; they survive the init's execve */
     uint32_t handover_count;
-    uint32_t reserved;
+    uint32_t flags;           /* OCI_PLAN_* below */
 };
+
+/* The cloned child stays dumpable until the runtime's first GO (then it is made non-dumpable
+ * before the sealed init's execve). Only for a runtime without privilege over the child's new
+ * user namespace: /proc/<pid> of a non-dumpable child belongs to the host's root, so neither the
+ * runtime nor newuidmap/newgidmap could write its maps. The child has joined no namespace a
+ * container can see yet (runc's window, issue 10). */
+#define OCI_PLAN_DUMPABLE_UNTIL_GO 1u
 
 _Static_assert(sizeof(struct oci_msg) == 16, "oci_msg is 16 bytes on the wire (SyncChannel.cs)");
 _Static_assert(sizeof(struct oci_step) == 80, "ProcessPlan.StepSize");

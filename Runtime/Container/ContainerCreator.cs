@@ -39,22 +39,23 @@ public static class ContainerCreator
         HostMountRecord? hostMount = null;
         try
         {
+            if (opts.NotifySocket is not null) Notify.NotifySocket.Prepare(store, id, loaded.Config);
             if (!opts.CgroupsDisabled)
                 cgroup = CgroupV2Manager.ForContainer(loaded.Config.Linux?.CgroupsPath, id);
             hostMount = Rootfs.HostMounts.Before(loaded.RootfsPath, loaded.Config.Linux);
             store.Save(IntentRecord(loaded, id, cgroup, hostMount));
+            if (cgroup is not null && !Rootless.RootlessCgroup.TryCreate(cgroup, opts.Rootless, loaded.Config.Linux?.CgroupsPath, loaded.Config.Linux?.Resources))
+            {
+                cgroup = null;   // rootless, not delegated, and no limit asked for
+                store.Save(IntentRecord(loaded, id, null, hostMount));
+            }
             if (cgroup is not null)
             {
-                try { cgroup.Create(); }
-                catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
-                {
-                    throw new RuntimeException($"config.json: linux.cgroupsPath: cannot create cgroup {cgroup.Dir}: {e.Message}");
-                }
                 // A process started in a frozen cgroup stops at once: create would wait forever.
                 if (CgroupFreezer.IsFreezeRequested(cgroup.Dir) || CgroupFreezer.IsFrozen(cgroup.Dir))
                     throw new RuntimeException($"container's cgroup unexpectedly frozen: {cgroup.Dir} (thaw it, or an ancestor, with cgroup.freeze = 0)");
                 // A CgroupException names the setting and what to do; weights a hybrid host cannot apply are a warning.
-                if (cgroup.Apply(loaded.Config.Linux?.Resources) is string skipped) Logging.RuntimeLog.Warning(skipped);
+                if (cgroup.Apply(loaded.Config.Linux?.Resources, deviceFilter: !opts.Rootless) is string skipped) Logging.RuntimeLog.Warning(skipped);
             }
             string fifo = store.FifoPath(id);
             if (Sys.Mkfifo(fifo, 0x192 /* 0622 */) < 0) throw new SyscallException($"mkfifo {fifo}", Sys.LastErrno);
@@ -120,7 +121,7 @@ public static class ContainerCreator
             {
                 record.StartContainerProcess = loaded.Config.Process;
                 record.StartContainerSeccomp = loaded.Config.Linux?.Seccomp;
-                record.StartContainerSetgroups = InitPlanBuilder.SetgroupsAllowed(plan.Namespaces);
+                record.StartContainerSetgroups = InitPlanBuilder.SetgroupsAllowed(plan.Namespaces, loaded.Config.Linux);
             }
             store.Save(record);
             if (opts.PidFile is { } pf) PidFile.Write(pf, initPid);

@@ -44,7 +44,7 @@ public static class ExecPlanBuilder
             CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
 #endif
 
-            LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(seccomp, stateRoot), setgroupsAllowed: true);
+            LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(seccomp, stateRoot), setgroupsAllowed: IdMapWriter.SetgroupsAllowedIn(initPid));
             LaunchPlanner.EmitLookup(plan, p, "");
             LaunchPlanner.EmitExec(plan, p, "");
         }

@@ -79,7 +79,7 @@ public static class InitPlanBuilder
             SchedulingPlanner.EmitProcess(plan, p);
             SchedulingPlanner.EmitPersonality(plan, c.Linux?.Personality);
             MemoryPolicyPlanner.Emit(plan, c.Linux?.MemoryPolicy);
-            LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot), SetgroupsAllowed(ns));
+            LaunchPlanner.EmitCredentials(plan, p, SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot), SetgroupsAllowed(ns, c.Linux));
             EmitExecHandshake(plan, req, p);
         }
         catch
@@ -125,8 +125,8 @@ public static class InitPlanBuilder
 
     private static bool InUserNamespace(NamespacePlanner ns) => ns.NewUserNamespace || ns.Joins.Exists(j => j.Type == "user");
 
-    /// <summary>In a user namespace created by an unprivileged runtime, setgroups is denied.</summary>
-    public static bool SetgroupsAllowed(NamespacePlanner ns) => !(ns.NewUserNamespace && Sys.GetUid() != 0);
+    /// <summary>In a user namespace whose gid map an unprivileged runtime wrote itself, setgroups is denied (IdMapWriter).</summary>
+    public static bool SetgroupsAllowed(NamespacePlanner ns, LinuxSpec? linux) => !ns.NewUserNamespace || IdMapWriter.SetgroupsAllowed(linux);
 
     private static void EmitUts(ProcessPlan plan, OciConfig c)
     {

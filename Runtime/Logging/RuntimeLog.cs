@@ -62,6 +62,9 @@ public static class RuntimeLog
         else Append("warning", message);
     }
 
+    /// <summary>A warning for the --log file only: expected on every run of its kind (rootless without a cgroup), so not worth a line on the caller's stderr.</summary>
+    public static void WarningToLog(string message) => Append("warning", OneLine.Escape(message));
+
     public static void Debug(string message)
     {
         if (s_debug) Append("debug", OneLine.Escape(message));

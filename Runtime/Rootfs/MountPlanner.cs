@@ -221,6 +221,31 @@ public sealed class MountPlanner
         _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree));
     }
 
+    /// <summary>
+    /// crun's and runc's fallback: sysfs may be mounted only by a user namespace that owns the
+    /// network namespace, so a rootless container without its own gets EPERM. It then gets a read-only recursive bind of the
+    /// runtime's <paramref name="hostPath"/> instead (for /sys, what `spec --rootless` asks for).
+    /// The mount step skips these steps when it succeeds.
+    /// </summary>
+    private void EmitHostBindFallback(PlanStep mount, string hostPath, string type, ulong flags, string dest, string where)
+    {
+        int before = _plan.Steps.Count;
+        _plan.Syscall(Nr.open_tree, $"clone the host's {hostPath} for {dest}: {type} cannot be mounted here ({where}, open_tree)",
+            (long)AtFlags.FDCWD, PlanArg.Str(hostPath), (long)(NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | AtFlags.RECURSIVE)).Into(_tree);
+        ulong attrs = NewMount.ATTR_RDONLY
+            | ((flags & MountFlags.NOSUID) != 0 ? NewMount.ATTR_NOSUID : 0)
+            | ((flags & MountFlags.NODEV) != 0 ? NewMount.ATTR_NODEV : 0)
+            | ((flags & MountFlags.NOEXEC) != 0 ? NewMount.ATTR_NOEXEC : 0);
+        _plan.Syscall(Nr.mount_setattr, $"make the bind of {hostPath} on {dest} read-only ({where}, mount_setattr)",
+            PlanArg.Slot(_tree), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
+            PlanArg.Data(PlanStructs.MountAttr(attrs, 0, 0)), 32L);
+        _plan.Syscall(Nr.move_mount, $"attach the bind of {hostPath} on {dest} ({where}, move_mount)",
+            PlanArg.Slot(_tree), PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
+            (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
+        _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree));
+        mount.Tolerate(Errno.EPERM).SkipIfSucceeded(_plan.Steps.Count - before);
+    }
+
     private void EmitFilesystem(MountSpec m, MountOptions o, string dest, string where)
     {
         string type = m.Type ?? throw new RuntimeException($"config.json: {where}.type: a mount that is not a bind needs a type");
@@ -243,6 +268,7 @@ public sealed class MountPlanner
         PlanStep mount = _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
             PlanArg.Str(string.IsNullOrEmpty(m.Source) ? type : m.Source), PlanArg.FdPath(_target), PlanArg.Str(type),
             (long)flags, data.Length > 0 ? PlanArg.Str(data) : PlanArg.Null);
+        if (type == "sysfs" && !_newNetNs) EmitHostBindFallback(mount, "/sys", "sysfs", flags, dest, where);
 #if !OCI_WEAKEN_CGROUP2_FALLBACK
         if (type == "cgroup2" && _cgroupFallback is { } host)
         {

@@ -58,7 +58,8 @@ public static class RootfsPlanner
         var paths = new SafePath(plan, root);
         new MountPlanner(plan, paths, loaded.BundlePath, newNetNs, idmapFds, linux?.MountLabel, rootfs, bindSourceSocket, cgroupFallback).EmitAll(c.Mounts);
         if (bindSourceSocket >= 0) plan.Syscall(Nr.close, "close the bind source socket", (long)bindSourceSocket);
-        var devices = new DevicePlanner(plan, paths, inUserNs);
+        // The runtime itself may run in a user namespace (rootless podman): mknod fails there too.
+        var devices = new DevicePlanner(plan, paths, inUserNs || Rootless.RootlessMode.InChildUserNamespace());
         if (MountPlanner.HasOwnDev(c.Mounts)) devices.EmitDefaults(linux?.Devices);
         devices.EmitConfigured(linux?.Devices);
         // Before the masks: the default readonlyPaths include /proc/sys (runc's order too).
