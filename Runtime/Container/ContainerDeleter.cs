@@ -29,6 +29,7 @@ public static class ContainerDeleter
             return;
         }
         ContainerStatus status = ContainerStatusReader.Read(store, r);
+        Logging.RuntimeLog.Debug($"delete {id}: status {ContainerStatusReader.Name(status)}, init {r.Pid}{(force ? ", --force" : "")}");
         switch (status)
         {
             case ContainerStatus.Stopped:
@@ -48,6 +49,7 @@ public static class ContainerDeleter
             Cgroups.CgroupV2Manager.DestroyDir(dir, System.TimeSpan.FromSeconds(10));
         store.Remove(id);
         idLock.Unlink();
+        Logging.RuntimeLog.Debug($"delete {id}: processes gone, cgroup and state removed");
     }
 
     /// <summary>
