@@ -46,9 +46,12 @@ public class PsTableTests
     [Fact]
     public void OverflowingValues_PushTheLine_AndTheNextPaddingTakesItBack()
     {
-        // A 6-digit pid in a 5-wide column: one column late, back in line after PPID's padding.
-        string[] t = Table(5, P(123456, ppid: 1));
-        Assert.Equal("root     123456     1  0 13:43 ?        00:00:00 sleep 1000", t[1]);
+        // Wider pids than pid_max's digits (a raised pid_max): PID starts at its column's left
+        // edge, so PPID and the columns after it are still in line.
+        string[] t = Table(5, P(123456, ppid: 1), P(1234567, ppid: 7654321));
+        Assert.Equal("root     123456    1  0 13:43 ?        00:00:00 sleep 1000", t[1]);
+        // Two overruns: TTY's padding (it is left-aligned) takes them back before TIME.
+        Assert.Equal("root     1234567 7654321  0 13:43 ?    00:00:00 sleep 1000", t[2]);
     }
 
     [Theory]
