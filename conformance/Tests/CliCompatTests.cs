@@ -281,6 +281,12 @@ public class CliCompatTests
         string log = File.ReadAllText(second.LogFile!);
         Assert.Matches("\"level\":\"warning\",\"msg\":\"container's cgroup is not empty: 1 process\\(es\\) found", log);
 
+        // Deleting the second container (its own pid namespace) ends its processes, not the first's.
+        second.Start().ShouldSucceed();
+        second.Delete(force: true).ShouldSucceed();
+        Assert.True(Running(firstPid), $"deleting {second.Id} killed {first.Id}'s init");
+        Assert.Equal("running", first.Status());
+
         // A create that fails after the cgroup step must not take the other container's processes with it.
         using var failing = new Container("cg-failing").Configure(b =>
         {
@@ -289,8 +295,15 @@ public class CliCompatTests
             b.Args("true");
         });
         failing.Create().ShouldFail();
-        Assert.Equal(0, Libc.kill(firstPid, 0));
+        Assert.True(Running(firstPid), $"a failed create in its cgroup killed {first.Id}'s init");
         Assert.Equal("running", first.Status());
+    }
+
+    /// <summary>Alive and not a zombie (a killed init stays a zombie until the host's pid 1 reaps it).</summary>
+    private static bool Running(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].TrimStart()[0] != 'Z'; }
+        catch (IOException) { return false; }
     }
 
     // --- refused cgroup settings ----------------------------------------------------------------
