@@ -54,8 +54,20 @@ public static class CgroupControllers
         foreach (CgroupWrite w in writes)
         {
             if (w.Controller is not string c || have.Contains(c)) continue;
-            throw new CgroupException(Unavailable(mount, root, c, w.Source, have));
+            throw new CgroupException(Unavailable(mount, root, c, SettingsNeeding(writes, c), have));
         }
+    }
+
+    /// <summary>
+    /// The settings that need <paramref name="controller"/>, the one the caller asked for first:
+    /// memory.swap is memory+swap, a companion of the limit (containerd's update sends both, and
+    /// writes swap first as runc does), so an error naming only swap would point at the wrong field.
+    /// </summary>
+    public static string SettingsNeeding(IReadOnlyList<CgroupWrite> writes, string controller)
+    {
+        List<string> sources = writes.Where(w => w.Controller == controller).Select(w => w.Source).Distinct()
+            .OrderBy(s => s.EndsWith(".swap", StringComparison.Ordinal) ? 1 : 0).ToList();
+        return sources.Count == 1 ? sources[0] : $"{sources[0]} (also {string.Join(", ", sources.Skip(1))})";
     }
 
     public static string Unavailable(string mount, string dir, string controller, string source, HashSet<string> have)

@@ -72,7 +72,9 @@ public sealed class CgroupV2Manager
         LinuxResources r = SoftWeights.Without(Mount, requested, out string? warning);
         // Validate everything (values, device rules, controllers) before the first write, so a
         // refused config changes nothing.
-        List<CgroupWrite> planned = ResourceWriter.Plan(r);
+        // Planned as if BFQ were there: whether it is can only be known once io is enabled, and a
+        // host without the io controller must hear that first, not that it lacks BFQ.
+        List<CgroupWrite> planned = ResourceWriter.Plan(r, bfqWeight: true);
         List<DeviceRule>? rules = installDevices ? DeviceRule.ForContainer(r.Devices) : null;
         List<BpfInsn>? program = rules is null ? null : DeviceFilter.Compile(rules);
         CgroupControllers.EnsureAvailable(Mount, Path, planned);
@@ -88,7 +90,7 @@ public sealed class CgroupV2Manager
         }
 
         bool bfq = File.Exists(System.IO.Path.Combine(Dir, "io.bfq.weight"));
-        List<CgroupWrite> writes = bfq ? ResourceWriter.Plan(r, bfqWeight: true) : planned;
+        List<CgroupWrite> writes = bfq ? planned : ResourceWriter.Plan(r);
         CheckBeforeUpdate(r.Memory);
         foreach (CgroupWrite w in writes) Write(w);
         if (program is not null) DeviceFilterInstaller.Install(Dir, program);

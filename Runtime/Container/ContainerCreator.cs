@@ -25,6 +25,7 @@ public static class ContainerCreator
         PreservedFds.EnsureOpen(opts.PreserveFds);
         LoadedConfig loaded = ConfigLoader.Load(opts.Bundle);
         ConfigValidator.EnsureValid(loaded.Config);
+        Logging.RuntimeLog.Debug($"create {id}: config {loaded.BundlePath}/config.json loaded and valid, rootfs {loaded.RootfsPath}");
 
         store.EnsureRoot();
         using IdLock idLock = IdLock.Acquire(store.Root, id);
@@ -34,7 +35,7 @@ public static class ContainerCreator
         int fifoFd = -1, consoleFd = -1, cgroupFd = -1;
         SyncChannel? sync = null;
         CgroupV2Manager? cgroup = null;
-        bool hooksStarted = false;
+        bool hooksStarted = false, sharedCgroup = false;
         ProcessSpawner.Spawned? spawned = null;
         HostMountRecord? hostMount = null;
         try
@@ -51,11 +52,22 @@ public static class ContainerCreator
             }
             if (cgroup is not null)
             {
+                // runc 1.1.5 warns and goes on (1.2 refuses); a failed create must then not
+                // kill the processes that were there before it.
+                int already = cgroup.Pids().Count;
+                if (already > 0)
+                {
+                    sharedCgroup = true;
+                    Logging.RuntimeLog.Warning($"container's cgroup is not empty: {already} process(es) found");
+                }
+                foreach (string warning in DeviceRule.AccessWarnings(loaded.Config.Linux?.Resources?.Devices))
+                    Logging.RuntimeLog.Warning(warning);
                 // A process started in a frozen cgroup stops at once: create would wait forever.
                 if (CgroupFreezer.IsFreezeRequested(cgroup.Dir) || CgroupFreezer.IsFrozen(cgroup.Dir))
                     throw new RuntimeException($"container's cgroup unexpectedly frozen: {cgroup.Dir} (thaw it, or an ancestor, with cgroup.freeze = 0)");
                 // A CgroupException names the setting and what to do; weights a hybrid host cannot apply are a warning.
                 if (cgroup.Apply(loaded.Config.Linux?.Resources, deviceFilter: !opts.Rootless) is string skipped) Logging.RuntimeLog.Warning(skipped);
+                Logging.RuntimeLog.Debug($"create {id}: cgroup {cgroup.Dir} ready, resources and device filter applied");
             }
             string fifo = store.FifoPath(id);
             if (Sys.Mkfifo(fifo, 0x192 /* 0622 */) < 0) throw new SyscallException($"mkfifo {fifo}", Sys.LastErrno);
@@ -99,6 +111,7 @@ public static class ContainerCreator
             spawned = InitSpawner.Spawn(req, plan, sync, cgroupFd, cgroup is null ? null : cgroup.AddProcess,
                 pid => { hooksStarted = true; RunCreateHooks(loaded, id, pid); });
             int initPid = spawned.Value.Pid;
+            Logging.RuntimeLog.Debug($"create {id}: init {initPid} ran its plan and waits on exec.fifo");
 
             var record = new ContainerRecord
             {
@@ -126,6 +139,7 @@ public static class ContainerCreator
             store.Save(record);
             if (opts.PidFile is { } pf) PidFile.Write(pf, initPid);
             ProcessSpawner.Release(spawned.Value, plan.Plan, sync, loaded.Config.Process);
+            Logging.RuntimeLog.Debug($"create {id}: state saved, created");
             return record;
         }
         catch
@@ -148,11 +162,11 @@ public static class ContainerCreator
                 try { Rootfs.HostMounts.Undo(hostMount); }
                 catch (RuntimeException e)
                 {
-                    Console.Error.WriteLine($"warning: {e.Message}");
+                    Logging.RuntimeLog.Warning(e.Message);
                     mountsGone = false;
                 }
             }
-            cgroup?.Destroy(TimeSpan.FromSeconds(5));
+            if (!sharedCgroup) cgroup?.Destroy(TimeSpan.FromSeconds(5));
             if (mountsGone)
             {
                 store.Remove(id);

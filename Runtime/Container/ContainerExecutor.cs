@@ -69,6 +69,7 @@ public static class ContainerExecutor
             // Before the spawn, as runc: a signal the caller sends once the process runs is never lost.
             forwarder = o.Detach ? null : ForegroundWaiter.ForwardSignals();
             int pid = ProcessSpawner.Spawn(built.Plan, 0, sync, built.ParentFds, handlers).Pid;
+            Logging.RuntimeLog.Debug($"exec in {r.Id}: process {pid} exec'd {(o.Detach ? "(detached)" : "(waiting for it)")}");
             if (o.PidFile is { } pf)
             {
                 // A process nobody can find by its pid file would run unsupervised: end it (runc fails the same way).

@@ -37,6 +37,7 @@ public static unsafe class ContainerStarter
             throw;
         }
 
+        Logging.RuntimeLog.Debug($"start {id}: init {r.Pid}, startContainer hooks done, releasing exec.fifo");
         string fifo = store.FifoPath(id);
         int fd = Sys.Open(fifo, O.RDONLY | O.NONBLOCK | O.CLOEXEC, 0);
         if (fd < 0) throw new SyscallException($"open {fifo}", Sys.LastErrno);
@@ -78,6 +79,7 @@ public static unsafe class ContainerStarter
             int errno = System.BitConverter.ToInt32(record, 8);
             throw new RuntimeException($"container init failed to exec process.args: {Sys.ErrnoText(errno)}");
         }
+        Logging.RuntimeLog.Debug($"start {id}: process.args exec'd, running poststart hooks");
         // runtime.md "Lifecycle" step 9: a failing poststart hook is an error; the container is
         // stopped and the lifecycle continues at poststop (run once, by the caller's delete).
         try

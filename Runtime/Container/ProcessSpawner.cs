@@ -46,6 +46,11 @@ public static unsafe class ProcessSpawner
     /// <param name="parentFdsForChild">runtime fds only the child uses: handed over to it, and closed here once it has them.</param>
     public static Spawned Spawn(ProcessPlan plan, ulong cloneFlags, SyncChannel sync, IReadOnlyCollection<int> parentFdsForChild, SpawnHandlers h)
     {
+        if (Logging.RuntimeLog.DebugEnabled)
+        {
+            Logging.RuntimeLog.Debug($"{h.What}: clone flags 0x{cloneFlags:x}, plan of {plan.Steps.Count} steps follows");
+            Logging.RuntimeLog.DebugLines($"{h.What} plan: ", PlanDump.Format(plan));
+        }
         foreach (int fd in parentFdsForChild) plan.HandOver(fd);
         byte[] bytes = plan.Build(sync.ChildFd, sync.ParentFd);
         bool intoCgroup = h.CgroupFd >= 0;
