@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using OciRuntime.Errors;
-using OciRuntime.Json;
 using OciRuntime.Native.Interop;
 
 namespace OciRuntime.State;
@@ -73,10 +72,9 @@ public sealed class StateStore
         catch (DirectoryNotFoundException) { return null; }
         try
         {
-            return JsonSerializer.Deserialize(bytes, RuntimeJsonContext.Default.ContainerRecord)
-                   ?? throw new RuntimeException($"state of container \"{id}\" is empty: {path}");
+            return ContainerRecordJson.Deserialize(bytes);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or System.InvalidOperationException or System.FormatException)
         {
             throw new RuntimeException($"state of container \"{id}\" is corrupt ({path}): {e.Message}");
         }
@@ -88,7 +86,7 @@ public sealed class StateStore
     {
         string dir = Dir(record.Id);
         string tmp = Path.Combine(dir, $".{StateFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(record, RuntimeJsonContext.Default.ContainerRecord);
+        byte[] bytes = ContainerRecordJson.Serialize(record);
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             fs.Write(bytes);
