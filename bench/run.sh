@@ -10,7 +10,8 @@
 # Commands timed per runtime and profile: run, create, start, delete (--force), exec and state
 # (the last two against a long-running container). Every bundle says ociVersion 1.0.2 (crun
 # refuses >= 1.2). Results: build/bench/{samples,summary}.json; the table printed last gives
-# medians (ms), the medians of the paired ratios and the peak RSS (MB, from wait4).
+# medians (ms), the medians of the paired ratios of wall time and of CPU time (user + system, which
+# a loaded machine disturbs less), and the peak RSS (MB, from wait4).
 #
 # Env: OCI_RUNTIME (bin/oci-runtime), RUNC, CRUN (from PATH), BENCH_RUNS (default 40; quick: 10),
 #      BENCH_WARMUP (default 3; quick: 1), BENCH_OUT (build/bench), BENCH_QUICK=1 (no A/B, no
@@ -151,12 +152,15 @@ date=$(date -u +%Y-%m-%dT%H:%MZ)
 jq --arg date "$date" --arg load "$load" --argjson runs "$runs" --arg quick "$quick" '
   def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   . as $s
-  | def pair($a; $b): if ($s[$a] and $s[$b]) then [range($s[$a].us | length) | $s[$a].us[.] / $s[$b].us[.]] | median else null end;
+  | def pair($a; $b; $f): if ($s[$a] and $s[$b]) then [range($s[$a][$f] | length) | $s[$a][$f][.] / ([$s[$b][$f][.], 1] | max)] | median else null end;
   {date: $date, load: $load, runs: $runs, quick: ($quick == "1"),
-   commands: (to_entries | map({key, value: {median_ms: (.value.us | median / 1000), peak_rss_mb: ((.value.rss_kb | max) / 1024), failed: .value.failed}}) | from_entries),
+   commands: (to_entries | map({key, value: {median_ms: (.value.us | median / 1000), median_cpu_ms: (.value.cpu_us | median / 1000),
+       peak_rss_mb: ((.value.rss_kb | max) / 1024), failed: .value.failed}}) | from_entries),
    ratios: ([to_entries[] | .key | select(startswith("oci-runtime.")) | sub("^oci-runtime\\."; "")] | map({key: ., value: {
-       vs_runc: pair("oci-runtime." + .; "runc." + .),
-       vs_crun: pair("oci-runtime-ns." + .; "crun." + .)}}) | from_entries)}' \
+       vs_runc: pair("oci-runtime." + .; "runc." + .; "us"),
+       vs_crun: pair("oci-runtime-ns." + .; "crun." + .; "us"),
+       cpu_vs_runc: pair("oci-runtime." + .; "runc." + .; "cpu_us"),
+       cpu_vs_crun: pair("oci-runtime-ns." + .; "crun." + .; "cpu_us")}}) | from_entries)}' \
   "$out/samples.json" > "$out/summary.json"
 
 # The table, and each target of issue 16 checked (met / missed by how much).
@@ -165,10 +169,10 @@ jq -r '
   def f: if . == null then "-" else (. * 100 | round / 100 | tostring) end;
   def ms($k): .commands[$k].median_ms | f;
   def mb($k): .commands[$k].peak_rss_mb | f;
-  (["command", "seccomp", "ours ms", "runc ms", "ours/runc", "ours(ns) ms", "crun ms", "ours/crun", "RSS MB ours/runc/crun"] | @tsv),
+  (["command", "seccomp", "ours ms", "runc ms", "ours/runc", "(cpu)", "ours(ns) ms", "crun ms", "ours/crun", "(cpu)", "RSS MB ours/runc/crun"] | @tsv),
   (. as $r | .ratios | to_entries[] | (.key | split(".")) as [$s, $c] | [$c, $s,
-     ($r | ms("oci-runtime.\($s).\($c)")), ($r | ms("runc.\($s).\($c)")), (.value.vs_runc | f) + "x",
-     ($r | ms("oci-runtime-ns.\($s).\($c)")), ($r | ms("crun.\($s).\($c)")), (.value.vs_crun | f) + "x",
+     ($r | ms("oci-runtime.\($s).\($c)")), ($r | ms("runc.\($s).\($c)")), (.value.vs_runc | f) + "x", (.value.cpu_vs_runc | f) + "x",
+     ($r | ms("oci-runtime-ns.\($s).\($c)")), ($r | ms("crun.\($s).\($c)")), (.value.vs_crun | f) + "x", (.value.cpu_vs_crun | f) + "x",
      "\($r | mb("oci-runtime.\($s).\($c)"))/\($r | mb("runc.\($s).\($c)"))/\($r | mb("crun.\($s).\($c)"))"] | @tsv)
 ' "$out/summary.json" | column -t -s $'\t'
 

@@ -13,8 +13,9 @@
  * alike; hyperfine times one command after the other, which cannot give paired samples.
  *
  * Per timed command: wall time from fork to wait4 (CLOCK_MONOTONIC) and ru_maxrss from wait4
- * (the peak RSS of the command and of the children it reaped). Output: one JSON object,
- * label -> {"us": [...], "rss_kb": [...], "failed": N}, samples in iteration order (pairs line up).
+ * (the peak RSS of the command and of the children it reaped), and its user + system CPU time
+ * (with the reaped children's), which a loaded machine disturbs much less than wall time.
+ * Output: one JSON object, label -> {"us": [...], "rss_kb": [...], "cpu_us": [...], "failed": N}, samples in iteration order (pairs line up).
  * Warmup iterations are run and dropped. Exit status 1 if any timed command failed.
  */
 #define _GNU_SOURCE
@@ -35,7 +36,7 @@
 #define MAX_ARGS 64
 
 struct line { char *label; int ns; int argc; char *argv[MAX_ARGS]; int block; };
-struct series { char *label; long *us; long *rss; int n; int failed; };
+struct series { char *label; long *us; long *rss; long *cpu; int n; int failed; };
 
 static struct line lines[MAX_LINES];
 static int nlines, nblocks;
@@ -54,6 +55,7 @@ static struct series *find_series(const char *label, int runs)
     s->label = strdup(label);
     s->us = calloc(runs, sizeof(long));
     s->rss = calloc(runs, sizeof(long));
+    s->cpu = calloc(runs, sizeof(long));
     return s;
 }
 
@@ -112,7 +114,7 @@ static void make_mount_ns(void)
     close(p[0]);
 }
 
-static int run_line(struct line *l, int iter, long *us, long *rss)
+static int run_line(struct line *l, int iter, long *us, long *rss, long *cpu)
 {
     char *argv[MAX_ARGS];
     char num[16];
@@ -147,6 +149,7 @@ static int run_line(struct line *l, int iter, long *us, long *rss)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     *us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
     *rss = ru.ru_maxrss;
+    *cpu = ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec;
     for (int a = 0; a < l->argc; a++) free(owned[a]);
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
@@ -167,9 +170,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < nlines; i++)
         if (strchr("-^$", lines[i].label[0]) == NULL) find_series(lines[i].label, runs);
 
-    long us0, rss0;
+    long us0, rss0, cpu0;
     for (int i = 0; i < nlines; i++)
-        if (strcmp(lines[i].label, "^") == 0 && run_line(&lines[i], 0, &us0, &rss0))
+        if (strcmp(lines[i].label, "^") == 0 && run_line(&lines[i], 0, &us0, &rss0, &cpu0))
             fprintf(stderr, "timer: setup failed: %s %s\n", lines[i].argv[0], lines[i].argc > 1 ? lines[i].argv[lines[i].argc - 1] : "");
 
     int failed = 0;
@@ -179,12 +182,13 @@ int main(int argc, char **argv)
             int b = (k + iter) % nblocks;
             for (int i = 0; i < nlines; i++) {
                 if (lines[i].block != b || lines[i].label[0] == '^' || lines[i].label[0] == '$') continue;
-                long us, rss;
-                int rc = run_line(&lines[i], iter, &us, &rss);
+                long us, rss, cpu;
+                int rc = run_line(&lines[i], iter, &us, &rss, &cpu);
                 if (lines[i].label[0] == '-' || sample < 0) continue;
                 struct series *s = find_series(lines[i].label, runs);
                 s->us[sample] = us;
                 s->rss[sample] = rss;
+                s->cpu[sample] = cpu;
                 s->n = sample + 1;
                 if (rc) {
                     if (!s->failed) fprintf(stderr, "timer: %s failed (iteration %d): %s\n", s->label, iter, lines[i].argv[0]);
@@ -197,7 +201,7 @@ int main(int argc, char **argv)
     }
     if (isatty(2)) fprintf(stderr, "\n");
     for (int i = 0; i < nlines; i++)
-        if (strcmp(lines[i].label, "$") == 0) run_line(&lines[i], 0, &us0, &rss0);
+        if (strcmp(lines[i].label, "$") == 0) run_line(&lines[i], 0, &us0, &rss0, &cpu0);
 
     printf("{");
     for (int i = 0; i < nseries; i++) {
@@ -206,6 +210,8 @@ int main(int argc, char **argv)
         for (int j = 0; j < s->n; j++) printf("%s%ld", j ? "," : "", s->us[j]);
         printf("],\"rss_kb\":[");
         for (int j = 0; j < s->n; j++) printf("%s%ld", j ? "," : "", s->rss[j]);
+        printf("],\"cpu_us\":[");
+        for (int j = 0; j < s->n; j++) printf("%s%ld", j ? "," : "", s->cpu[j]);
         printf("]}");
     }
     printf("\n}\n");
