@@ -74,12 +74,11 @@ public sealed class SeccompProgramCache
         uint listener = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(12));
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(16));
         uint keyLength = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(20));
-        if (count == 0 || count > Bpf.MaxInstructions || keyLength != key.Length
-            || (long)body.Length != HeaderSize + (long)keyLength + count * 8L) return null;
+        if (count == 0 || count > Bpf.MaxInstructions || (long)body.Length != HeaderSize + (long)keyLength + count * 8L) return null;
 #if !OCI_WEAKEN_SECCOMP_CACHE_TEXT
-        if (!body.Slice(HeaderSize, key.Length).SequenceEqual(key)) return null;
+        if (keyLength != key.Length || !body.Slice(HeaderSize, key.Length).SequenceEqual(key)) return null;
 #endif
-        SockFilter[]? code = SeccompProgram.ParseInstructions(body.Slice(HeaderSize + key.Length));
+        SockFilter[]? code = SeccompProgram.ParseInstructions(body.Slice(HeaderSize + (int)keyLength));
         return code is null ? null : new SeccompProgram(code, flags, listener != 0);
     }
 
