@@ -9,7 +9,7 @@ namespace OciRuntime.State;
 
 /// <summary>
 /// The state directory: <c>&lt;root&gt;/&lt;id&gt;/state.json</c> plus <c>exec.fifo</c> while the
-/// container waits for start. state.json is replaced atomically (temp file, rename), so a reader
+/// container waits for start. state.json is replaced atomically (temp file, rename or exchange), so a reader
 /// sees the old or the new record, never a torn one. No fsync: state under /run does not outlive
 /// the host, and a rename is atomic without one (an fsync cost ~1 ms per `run` on a disk-backed root).
 /// </summary>
@@ -91,8 +91,22 @@ public sealed class StateStore
         {
             fs.Write(bytes);
         }
-        File.Move(tmp, Path.Combine(dir, StateFile), overwrite: true);
+        string target = Path.Combine(dir, StateFile);
+        // Exchange, then unlink the old record: ext4 (auto_da_alloc) starts writeback of the new
+        // file's data when a rename replaces an existing file, block I/O in every save after the
+        // first (~6% of a `run`'s samples in perf), which an exchange does not trigger. Readers
+        // still see the old or the new record whole. ENOENT (the first save) or a filesystem without
+        // RENAME_EXCHANGE: a plain rename.
+        if (Sys.RenameAt2(AtFdCwd, tmp, AtFdCwd, target, RenameExchange) == 0)
+        {
+            File.Delete(tmp);
+            return;
+        }
+        File.Move(tmp, target, overwrite: true);
     }
+
+    private const int AtFdCwd = -100;
+    private const uint RenameExchange = 2;
 
     public void Remove(string id)
     {
