@@ -87,10 +87,7 @@ public sealed class StateStore
         string dir = Dir(record.Id);
         string tmp = Path.Combine(dir, $".{StateFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         byte[] bytes = ContainerRecordJson.Serialize(record);
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            fs.Write(bytes);
-        }
+        WriteNew(tmp, bytes);
         string target = Path.Combine(dir, StateFile);
         // Exchange, then unlink the old record: ext4 (auto_da_alloc) starts writeback of the new
         // file's data when a rename replaces an existing file, block I/O in every save after the
@@ -103,6 +100,39 @@ public sealed class StateStore
             return;
         }
         File.Move(tmp, target, overwrite: true);
+    }
+
+    /// <summary>
+    /// A new file by open(O_CREAT|O_EXCL) and write(2). FileStream truncated it, and ext4 writes a
+    /// truncated file back at close (auto_da_alloc): block I/O, then a synchronous discard when the
+    /// record is replaced. Left to delayed allocation, a record replaced within seconds never
+    /// reaches the disk.
+    /// </summary>
+    private static unsafe void WriteNew(string path, byte[] bytes)
+    {
+        int fd = Sys.Open(path, O.WRONLY | O.CREAT | O.EXCL | O.CLOEXEC, 0x1b6 /* 0666 & ~umask, as FileStream */);
+        if (fd < 0) throw new RuntimeException($"cannot create {path}: {Sys.ErrnoText(Sys.LastErrno)}");
+        try
+        {
+            fixed (byte* p = bytes)
+            {
+                int off = 0;
+                while (off < bytes.Length)
+                {
+                    nint n = Sys.Write(fd, p + off, (nuint)(bytes.Length - off));
+                    if (n < 0 && Sys.LastErrno == Errno.EINTR) continue;
+                    if (n <= 0) throw new RuntimeException($"cannot write {path}: {Sys.ErrnoText(Sys.LastErrno)}");
+                    off += (int)n;
+                }
+            }
+        }
+        catch
+        {
+            Sys.Close(fd);
+            File.Delete(path);
+            throw;
+        }
+        Sys.Close(fd);
     }
 
     private const int AtFdCwd = -100;
