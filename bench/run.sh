@@ -190,7 +190,17 @@ jq -r '
      target("\($c), \($s), vs crun"; $r.ratios["\($s).\($c)"].vs_crun; 1.0)),
   target("peak RSS of every oci-runtime command (MB)"; [.commands | to_entries[] | select(.key | startswith("oci-runtime")) | .value.peak_rss_mb] | max; 6)
 ' "$out/summary.json" | grep -v 'n/a.*(not measured)' || true
-echo "(samples: $out/samples.json, summary: $out/summary.json, runtime stderr: $out/stderr.log)"
+# The same as a Markdown table, for the README.
+jq -r '
+  def f: if . == null then "-" else (. * 100 | round / 100 | tostring) end;
+  def ms($k): .commands[$k].median_ms | f;
+  def mb($k): .commands[$k].peak_rss_mb | f;
+  "| command | seccomp | oci-runtime | runc 1.1.5 | ours/runc (cpu) | oci-runtime, ns | crun 1.8.1 | ours/crun (cpu) | peak RSS MB ours / runc / crun |",
+  "|---|---|---|---|---|---|---|---|---|",
+  (. as $r | .ratios | to_entries[] | (.key | split(".")) as [$s, $c] |
+   "| `\($c)` | \($s) | \($r | ms("oci-runtime.\($s).\($c)")) ms | \($r | ms("runc.\($s).\($c)")) ms | **\(.value.vs_runc | f)x** (\(.value.cpu_vs_runc | f)x) | \($r | ms("oci-runtime-ns.\($s).\($c)")) ms | \($r | ms("crun.\($s).\($c)")) ms | **\(.value.vs_crun | f)x** (\(.value.cpu_vs_crun | f)x) | \($r | mb("oci-runtime.\($s).\($c)")) / \($r | mb("runc.\($s).\($c)")) / \($r | mb("crun.\($s).\($c)")) |")
+' "$out/summary.json" > "$out/table.md"
+echo "(samples: $out/samples.json, summary: $out/summary.json, Markdown table: $out/table.md, runtime stderr: $out/stderr.log)"
 [ "$timer_rc" = 0 ] || echo "bench: some timed commands failed (see $out/stderr.log)"
 
 [ "$quick" = 1 ] && exit 0
