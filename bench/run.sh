@@ -43,6 +43,11 @@ work=$(mktemp -d /tmp/oci-bench.XXXXXX)
 chmod 755 "$work"
 cgparent=oci-bench-$$
 cleanup() {
+  # crun's leftovers (an interrupted run) are deleted where crun works: a namespace with cgroup2.
+  if [ -n "$crun_bin" ] && [ -d "$work/root-crun" ]; then
+    unshare -m --propagation private sh -c 'mount -t cgroup2 none /sys/fs/cgroup && for id in $(ls "$2"); do "$1" --cgroup-manager=disabled --root "$2" delete --force "$id"; done' \
+      sh "$crun_bin" "$work/root-crun" >/dev/null 2>&1 || true
+  fi
   for r in "$work"/root-*; do
     [ -d "$r" ] || continue
     for rt in "$ours" "$runc_bin"; do
