@@ -6,6 +6,7 @@ packages=(
   build-essential      # cc for the C plan interpreter linked into the binary
   busybox-static       # the test and demo rootfs
   runc                 # the oracle the conformance suite is also run against
+  crun                 # make bench / bench-quick time it beside runc
   jq                   # bench and demo scripts edit config.json
   python3-jsonschema   # validates spec/features/state output against the spec's schemas
   hyperfine            # make bench

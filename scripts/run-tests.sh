@@ -159,5 +159,14 @@ if [ "$mode" = all ] && [ "$clients" = 1 ] && [ -z "$filter" ]; then
   fi
 fi
 
+# make bench-quick: oci-runtime, runc and crun interleaved, 10 iterations. It prints ratios and never
+# counts: a shared CI machine's noise must not fail the build (make bench is the full, manual run).
+if [ "$mode" = all ] && [ -z "$filter" ]; then
+  echo "=== bench-quick (ratios printed, not counted)"
+  bstart=$(date +%s)
+  BENCH_QUICK=1 BENCH_OUT="$PWD/build/bench-quick" bench/run.sh 2>&1 | tee "$results/bench-quick.log" || true
+  echo "bench-quick: $(( $(date +%s) - bstart )) s"
+fi
+
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ]

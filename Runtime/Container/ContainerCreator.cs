@@ -190,6 +190,7 @@ public static class ContainerCreator
     private static void RunCreateHooks(LoadedConfig loaded, string id, int pid)
     {
         var h = loaded.Config.Hooks;
+        if (h?.Prestart is not { Count: > 0 } && h?.CreateRuntime is not { Count: > 0 } && h?.CreateContainer is not { Count: > 0 }) return;
         byte[] state = Hooks.HookState.Json(loaded.Config.OciVersion, id, "creating", pid, loaded.BundlePath, loaded.Config.Annotations);
         // Working directories as runc's: it runs in the bundle, and its init enters the rootfs
         // (mounted, not yet pivoted) before the createContainer hooks.
