@@ -341,7 +341,9 @@ public class CliCompatTests
         if (!HybridOciRuntime) return;
         string said = r.ExitCode == 0 ? File.ReadAllText(c.LogFile!) : r.Stderr;
         Assert.Contains("linux.resources.blockIO.weightDevice", said);
-        Assert.Contains("io controller is not available", said);
+        // Since weights became soft on hybrid hosts (SoftWeights) this is a warning, not a refusal:
+        // either way it must name the io controller, not BFQ.
+        Assert.Contains("io controller", said);
         Assert.DoesNotContain("BFQ", said);
     }
 }
