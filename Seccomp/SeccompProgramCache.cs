@@ -46,7 +46,9 @@ public sealed class SeccompProgramCache
     public string Key(LinuxSeccomp spec, string nativeArch)
     {
         var sb = new StringBuilder(4096);
-        sb.Append("oci-runtime seccomp cache v1\n").Append(_runtimeVersion).Append('\n').Append(nativeArch).Append('\n');
+        // The tag changes with the compiler's semantics (v2: runc's split of repeated argument
+        // indexes), which the runtime version alone does not track between builds.
+        sb.Append("oci-runtime seccomp cache v2\n").Append(_runtimeVersion).Append('\n').Append(nativeArch).Append('\n');
         CanonicalJson.Write(sb, spec);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
