@@ -72,6 +72,23 @@ public class SeccompTests
     }
 
     [Fact]
+    public void RepeatedArgumentIndex_EachConditionIsARuleOfItsOwn()
+    {
+        // runc 1.1.5's rule: once an entry repeats an argument index, all its conditions (on every
+        // index) are ORed. getppid ignores its arguments, but the filter sees what the probe passes.
+        static JsonObject Eq(int index, long value, string op = "SCMP_CMP_EQ") => new() { ["index"] = index, ["value"] = value, ["op"] = op };
+        var cond = new JsonArray(Eq(0, 511), Eq(1, 100, "SCMP_CMP_GT"), Eq(0, 18));
+        using var c = WithProbe("sc-repeat", Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_ERRNO", ["getppid"], cond, errnoRet: 13)),
+            "sh", "-c", $"for a in '511 0' '18 0' '7 101' '7 100'; do /probe {X86_64_getppid} $a; done");
+        var lines = c.Run().ShouldSucceed().Stdout.Trim().Split('\n');
+        Assert.Equal(4, lines.Length);
+        Assert.Equal("ret=-1 errno=13", lines[0]);   // a0 == 511 alone
+        Assert.Equal("ret=-1 errno=13", lines[1]);   // a0 == 18 alone (ANDed with a0 == 511 it could never hold)
+        Assert.Equal("ret=-1 errno=13", lines[2]);   // a1 > 100 alone, on another index
+        Assert.EndsWith("errno=0", lines[3]);        // none holds: allowed
+    }
+
+    [Fact]
     public void KillProcess_EndsTheContainerWithSigsys()
     {
         using var c = WithProbe("sc-kill", Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_KILL_PROCESS", ["getppid"])),
