@@ -137,39 +137,105 @@ public class SeccompTests
         Assert.EndsWith("done\n", r.Stdout);
     }
 
+    /// <summary>notify-listener on a fresh socket, serving <paramref name="connections"/> runtime connections.</summary>
+    sealed class Listener : IDisposable
+    {
+        public readonly string Socket, OutFile;
+        readonly Process _process;
+
+        public Listener(int connections = 1)
+        {
+            string dir = TestEnv.NewDir("notify-" + Guid.NewGuid().ToString("N")[..8]);
+            Socket = Path.Combine(dir, "listener.sock");
+            OutFile = Path.Combine(dir, "listener.out");
+            _process = Process.Start(NativeTools.NotifyListener, [Socket, OutFile, "18", connections.ToString()])!;
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!File.Exists(Socket) && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        }
+
+        public JsonObject Profile()
+        {
+            var profile = SeccompTests.Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_NOTIFY", ["mkdir"]));
+            profile["listenerPath"] = Socket;
+            profile["listenerMetadata"] = "test-metadata";
+            return profile;
+        }
+
+        /// <summary>Waits for the listener, then: the state JSON it received last, and the pid the kernel gave for the notification.</summary>
+        public (JsonObject State, int NotifiedPid) Finish()
+        {
+            Assert.True(_process.WaitForExit(10_000), "listener did not finish");
+            Assert.Equal(0, _process.ExitCode);
+            // The state JSON (any formatting), then "nr=N" and "pid=P".
+            string text = File.ReadAllText(OutFile);
+            int nrAt = text.LastIndexOf("\nnr=", StringComparison.Ordinal);
+            Assert.True(nrAt > 0, "listener output has no nr= line:\n" + text);
+            var tail = text[(nrAt + 1)..].Trim().Split('\n');
+            Assert.Equal($"nr={X86_64_mkdir}", tail[0]);
+            Assert.StartsWith("pid=", tail[1]);
+            return (JsonNode.Parse(text[..nrAt])!.AsObject(), int.Parse(tail[1]["pid=".Length..]));
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill();
+            _process.Dispose();
+        }
+    }
+
     [Fact]
     public void NotifyRule_DeliversTheFdAndStateToTheListener_WhichAnswers()
     {
-        string dir = TestEnv.NewDir("notify-" + Guid.NewGuid().ToString("N")[..8]);
-        string socket = Path.Combine(dir, "listener.sock"), outFile = Path.Combine(dir, "listener.out");
-        using var listener = Process.Start(NativeTools.NotifyListener, [socket, outFile, "18"])!;
-        try
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!File.Exists(socket) && DateTime.UtcNow < deadline) Thread.Sleep(10);
-            var profile = Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_NOTIFY", ["mkdir"]));
-            profile["listenerPath"] = socket;
-            profile["listenerMetadata"] = "test-metadata";
-            using var c = WithProbe("sc-notify", profile, "/probe", X86_64_mkdir.ToString(), "@/x", "0");
-            // The listener answers mkdir with -EXDEV (18): only it could have produced that errno.
-            Assert.Equal("ret=-1 errno=18", c.Run().ShouldSucceed().Stdout.Trim());
-            Assert.True(listener.WaitForExit(10_000), "listener did not finish");
-            Assert.Equal(0, listener.ExitCode);
+        using var listener = new Listener();
+        using var c = WithProbe("sc-notify", listener.Profile(), "/probe", X86_64_mkdir.ToString(), "@/x", "0");
+        // The listener answers mkdir with -EXDEV (18): only it could have produced that errno.
+        Assert.Equal("ret=-1 errno=18", c.Run().ShouldSucceed().Stdout.Trim());
+        var (state, notified) = listener.Finish();
+        Assert.Equal("seccompFd", (string?)state["fds"]![0]);
+        Assert.Equal("test-metadata", (string?)state["metadata"]);
+        Assert.True((int)state["pid"]! > 0);
+        Assert.Equal(notified, (int)state["pid"]!);
+        Assert.Equal(c.Id, (string?)state["state"]!["id"]);
+    }
 
-            // The listener wrote the state JSON (any formatting), then "nr=N".
-            string text = File.ReadAllText(outFile);
-            int nrAt = text.LastIndexOf("\nnr=", StringComparison.Ordinal);
-            Assert.True(nrAt > 0, "listener output has no nr= line:\n" + text);
-            var state = JsonNode.Parse(text[..nrAt])!.AsObject();
-            Assert.Equal("seccompFd", (string?)state["fds"]![0]);
-            Assert.Equal("test-metadata", (string?)state["metadata"]);
-            Assert.True((int)state["pid"]! > 0);
-            Assert.Equal(c.Id, (string?)state["state"]!["id"]);
-            Assert.Equal($"nr={X86_64_mkdir}", text[(nrAt + 1)..].Trim());
-        }
-        finally
+    [Fact]
+    public void NotifyRule_AnExecdProcessSendsItsOwnFdAndState()
+    {
+        // The init's fd comes at create; each exec'd process loads its own filter, so its own
+        // listener fd must reach listenerPath too (runc's setnsProcess), or its NOTIFY syscalls fail.
+        using var listener = new Listener(connections: 2);
+        using var c = WithProbe("sc-notify-exec", listener.Profile(), "sleep", "1000");
+        c.Create().ShouldSucceed();
+        c.Start().ShouldSucceed();
+        var r = c.Cli.Exec("exec", c.Id, "/probe", X86_64_mkdir.ToString(), "@/x", "0").ShouldSucceed();
+        Assert.Equal("ret=-1 errno=18", r.Stdout.Trim());
+        var (state, notified) = listener.Finish();
+        Assert.Equal("seccompFd", (string?)state["fds"]![0]);
+        Assert.Equal("test-metadata", (string?)state["metadata"]);
+        // The process is the exec'd one; the container state is the container's (its init).
+        Assert.Equal(notified, (int)state["pid"]!);
+        Assert.NotEqual(c.Pid(), notified);
+        Assert.Equal(c.Id, (string?)state["state"]!["id"]);
+        Assert.Equal(c.Pid(), (int)state["state"]!["pid"]!);
+        Assert.Equal("running", (string?)state["state"]!["status"]);
+    }
+
+    [Fact]
+    public void NotifyRule_ExecWhoseListenerIsGone_Fails255WithOneLine()
+    {
+        var listener = new Listener(connections: 1);
+        using var c = WithProbe("sc-notify-gone", listener.Profile(), "sleep", "1000");
+        c.Create().ShouldSucceed();
+        c.Start().ShouldSucceed();
+        listener.Dispose();   // took the init's fd; nobody listens for the exec's
+        File.Delete(listener.Socket);
+        var r = c.Cli.Exec("exec", c.Id, "/probe", X86_64_mkdir.ToString(), "@/x", "0");
+        Assert.Equal(255, r.ExitCode);
+        Assert.DoesNotContain("ret=", r.Stdout);
+        if (!TestEnv.IsRunc)
         {
-            if (!listener.HasExited) listener.Kill();
+            Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("listenerPath", r.Stderr);
         }
     }
 }
