@@ -53,7 +53,7 @@ public static class ContainerExecutor
             // A pid namespace join forks: the process is then our grandchild, so become its reaper.
             if (!o.Detach) Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
-            string? cgroupDir = r.CgroupPath;
+            string? cgroupDir = ExecSubCgroup.Resolve(o.Cgroups, r.CgroupPath, r.Id);
             using var sync = SyncChannel.Create();
             var built = ExecPlanBuilder.Build(r.Pid, process, linux?.Seccomp, linux?.Personality, store.Root, sync, consoleFd, o.PreserveFds);
             cgroupFd = cgroupDir is { } dir && Directory.Exists(dir) ? Sys.Open(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0) : -1;
