@@ -221,6 +221,38 @@ public class SeccompTests
     }
 
     [Fact]
+    public async Task NotifyRule_AnExecdProcessRunsNothingBeforeItsListenerHasTheFd()
+    {
+        // A listener socket whose backlog is full: the runtime's connect blocks there. Meanwhile the
+        // exec'd process must not run (runc's child waits for procSeccompDone); when the socket
+        // closes, the delivery fails and the process ends without having run.
+        var listener = new Listener(connections: 1);
+        using var c = WithProbe("sc-notify-wait", listener.Profile(), "sleep", "1000");
+        c.Bundle.Config["root"]!["readonly"] = false;
+        c.Bundle.AddMount("/tmp", "tmpfs", "tmpfs", "nosuid");
+        c.Create().ShouldSucceed();
+        c.Start().ShouldSucceed();
+        listener.Dispose();
+        File.Delete(listener.Socket);
+        using var blocked = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        blocked.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(listener.Socket));
+        blocked.Listen(0);
+        using var filler = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        filler.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(listener.Socket));   // the one queued connection backlog 0 allows
+
+        var exec = Task.Run(() => c.Cli.Exec("exec", c.Id, "sh", "-c", "echo ran > /tmp/ran; echo ran"));
+        await Task.Delay(1500);
+        string marker = $"/proc/{c.Pid()}/root/tmp/ran";
+        bool ranEarly = File.Exists(marker);
+        blocked.Close();   // wakes the runtime's connect: ECONNREFUSED
+        var r = await exec;
+        Assert.False(ranEarly, "the exec'd process ran before its listener fd was delivered");
+        Assert.Equal(255, r.ExitCode);
+        Assert.False(File.Exists(marker), "the exec'd process ran although its listener fd was never delivered");
+        Assert.DoesNotContain("ran", r.Stdout);
+    }
+
+    [Fact]
     public void NotifyRule_ExecWhoseListenerIsGone_Fails255WithOneLine()
     {
         var listener = new Listener(connections: 1);
