@@ -25,6 +25,9 @@ public static class ContainerExecutor
             throw new RuntimeException("cannot exec in a paused container (use --ignore-paused)", FailureExitCode);
 
         LinuxSpec? linux = config.Linux;
+        string? cgroupDir;
+        try { cgroupDir = ExecSubCgroup.Resolve(o.Cgroups, r.CgroupPath, r.Id); }
+        catch (RuntimeException e) { throw new RuntimeException(e.Message, e, FailureExitCode); }
         int consoleFd = -1, cgroupFd = -1;
         ForegroundConsole? foreground = null;
         ForegroundWaiter.SignalForwarder? forwarder = null;
@@ -53,7 +56,6 @@ public static class ContainerExecutor
             // A pid namespace join forks: the process is then our grandchild, so become its reaper.
             if (!o.Detach) Sys.Prctl(Prctl.SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
-            string? cgroupDir = ExecSubCgroup.Resolve(o.Cgroups, r.CgroupPath, r.Id);
             using var sync = SyncChannel.Create();
             var built = ExecPlanBuilder.Build(r.Pid, process, linux?.Seccomp, linux?.Personality, store.Root, sync, consoleFd, o.PreserveFds);
             cgroupFd = cgroupDir is { } dir && Directory.Exists(dir) ? Sys.Open(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0) : -1;
