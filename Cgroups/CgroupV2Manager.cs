@@ -166,6 +166,11 @@ public sealed class CgroupV2Manager
         {
             try
             {
+                // Sub-cgroups first (exec --cgroup joins them; a container may make its own), as
+                // runc's RemovePath does: a cgroup with children cannot be removed.
+                foreach (string sub in Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories)
+                             .OrderByDescending(d => d.Length).ToList())
+                    if (Directory.Exists(sub)) Directory.Delete(sub);
                 Directory.Delete(dir);
                 return;
             }

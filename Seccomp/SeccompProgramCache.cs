@@ -55,7 +55,9 @@ public sealed class SeccompProgramCache
     private byte[] KeyText(LinuxSeccomp spec, string nativeArch)
     {
         var sb = new StringBuilder(4096);
-        sb.Append("oci-runtime seccomp cache v2\n").Append(_runtimeVersion).Append('\n').Append(nativeArch).Append('\n');
+        // The tag changes with the compiler's semantics (v3: runc's split of repeated argument
+        // indexes, and the key text stored in the file), which the runtime version alone does not track between builds.
+        sb.Append("oci-runtime seccomp cache v3\n").Append(_runtimeVersion).Append('\n').Append(nativeArch).Append('\n');
         CanonicalJson.Write(sb, spec);
         return Encoding.UTF8.GetBytes(sb.ToString());
     }

@@ -18,7 +18,7 @@ public sealed class SpawnHandlers
     public Action<int>? OnHooks { get; init; }
     /// <summary>The child entered its namespaces and waits for its bind mount sources (BindSources).</summary>
     public Action<int>? OnMountSources { get; init; }
-    /// <summary>The child sent an fd (the seccomp listener): (pid, fd); the spawner closes the fd.</summary>
+    /// <summary>The child sent an fd (the seccomp listener): (pid, fd); the spawner closes the fd, then sends GO.</summary>
     public Action<int, int>? OnFd { get; init; }
     /// <summary>exec: the channel closing (close-on-exec) means execve succeeded; init: it means the child died.</summary>
     public bool EofMeansExec { get; init; }
@@ -105,6 +105,7 @@ public static unsafe class ProcessSpawner
                     case PlanMessageType.Fd:
                         try { h.OnFd?.Invoke(final, msg.Fd); }
                         finally { if (msg.Fd >= 0) Sys.Close(msg.Fd); }
+                        sync.Send(PlanMessageType.Go);   // the child waits until its fd is delivered
                         break;
                     case PlanMessageType.Error:
                         throw new RuntimeException(InitErrors.Describe(plan, h.Process, msg.Step, msg.Errno));

@@ -14,7 +14,7 @@ public static class NativeTools
     /// <summary>`syscall-probe NR [ARG...]` prints "ret=R errno=E"; "@text" args are string pointers.</summary>
     public static string SyscallProbe => s_probe.Value;
 
-    /// <summary>`notify-listener SOCKET OUT ERRNO`: receives the seccomp notify fd and answers one notification.</summary>
+    /// <summary>`notify-listener SOCKET OUT ERRNO [CONNECTIONS]`: receives seccomp notify fds (the last of CONNECTIONS is served) and answers one notification.</summary>
     public static string NotifyListener => s_listener.Value;
 
     /// <summary>`subreaper-run CMD...`: runs CMD under a child subreaper (as a shim does) and prints "zombies=N" left to it.</summary>
