@@ -42,21 +42,6 @@ public static class CgroupControllers
     }
 
     /// <summary>
-    /// Drops writes that only restate cgroup v1's default where their controller is missing from
-    /// the v2 hierarchy: containerd puts cpu.shares 1024 into every spec, and on a hybrid host
-    /// (cpu bound to v1) that value asks for nothing a v1 runtime would change either. Anything
-    /// else still fails in <see cref="EnsureAvailable"/>.
-    /// </summary>
-    public static List<CgroupWrite> WithoutUnavailableDefaults(string mount, List<CgroupWrite> writes)
-    {
-        HashSet<string> have = Read(Path.Combine(mount.TrimEnd('/'), "cgroup.controllers"));
-        return writes.FindAll(w => !(w.Controller is string c && !have.Contains(c) && IsV1Default(w)));
-    }
-
-    private static bool IsV1Default(CgroupWrite w) =>
-        w.Source == "linux.resources.cpu.shares" && w.Value == ResourceWriter.SharesToWeight(1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>
     /// Fails, naming the controller, the setting that needs it and the host's cgroup mode, if the
     /// hierarchy's root does not offer a needed controller. (Intermediate cgroups offer what their
     /// parent enabled, which <see cref="Enable"/> then does; the root's list is what exists at all:
@@ -69,8 +54,20 @@ public static class CgroupControllers
         foreach (CgroupWrite w in writes)
         {
             if (w.Controller is not string c || have.Contains(c)) continue;
-            throw new CgroupException(Unavailable(mount, root, c, w.Source, have));
+            throw new CgroupException(Unavailable(mount, root, c, SettingsNeeding(writes, c), have));
         }
+    }
+
+    /// <summary>
+    /// The settings that need <paramref name="controller"/>, the one the caller asked for first:
+    /// memory.swap is memory+swap, a companion of the limit (containerd's update sends both, and
+    /// writes swap first as runc does), so an error naming only swap would point at the wrong field.
+    /// </summary>
+    public static string SettingsNeeding(IReadOnlyList<CgroupWrite> writes, string controller)
+    {
+        List<string> sources = writes.Where(w => w.Controller == controller).Select(w => w.Source).Distinct()
+            .OrderBy(s => s.EndsWith(".swap", StringComparison.Ordinal) ? 1 : 0).ToList();
+        return sources.Count == 1 ? sources[0] : $"{sources[0]} (also {string.Join(", ", sources.Skip(1))})";
     }
 
     public static string Unavailable(string mount, string dir, string controller, string source, HashSet<string> have)

@@ -55,20 +55,26 @@ public sealed class CgroupV2Manager
     /// <summary>
     /// create: applies every resource of the config and installs the device filter (runc's
     /// default deny plus the standard allowed devices even when linux.resources is absent).
+    /// Returns the warning about weights left out (<see cref="SoftWeights"/>), or null.
     /// </summary>
-    public void Apply(LinuxResources? resources) => Set(resources ?? new LinuxResources(), installDevices: true);
+    /// <param name="deviceFilter">false in rootless mode: loading the eBPF program needs privilege a
+    /// user lacks, and a user namespace already keeps the container from creating device nodes (runc skips it too).</param>
+    public string? Apply(LinuxResources? resources, bool deviceFilter = true) => Set(resources ?? new LinuxResources(), installDevices: deviceFilter);
 
     /// <summary>
     /// update: writes only what <paramref name="resources"/> sets; the device filter is replaced
-    /// only if it carries a devices list.
+    /// only if it carries a devices list. Returns the warning about weights left out, or null.
     /// </summary>
-    public void Update(LinuxResources resources) => Set(resources, installDevices: resources.Devices is not null);
+    public string? Update(LinuxResources resources) => Set(resources, installDevices: resources.Devices is not null);
 
-    private void Set(LinuxResources r, bool installDevices)
+    private string? Set(LinuxResources requested, bool installDevices)
     {
+        LinuxResources r = SoftWeights.Without(Mount, requested, out string? warning);
         // Validate everything (values, device rules, controllers) before the first write, so a
         // refused config changes nothing.
-        List<CgroupWrite> planned = CgroupControllers.WithoutUnavailableDefaults(Mount, ResourceWriter.Plan(r));
+        // Planned as if BFQ were there: whether it is can only be known once io is enabled, and a
+        // host without the io controller must hear that first, not that it lacks BFQ.
+        List<CgroupWrite> planned = ResourceWriter.Plan(r, bfqWeight: true);
         List<DeviceRule>? rules = installDevices ? DeviceRule.ForContainer(r.Devices) : null;
         List<BpfInsn>? program = rules is null ? null : DeviceFilter.Compile(rules);
         CgroupControllers.EnsureAvailable(Mount, Path, planned);
@@ -84,10 +90,11 @@ public sealed class CgroupV2Manager
         }
 
         bool bfq = File.Exists(System.IO.Path.Combine(Dir, "io.bfq.weight"));
-        List<CgroupWrite> writes = bfq ? CgroupControllers.WithoutUnavailableDefaults(Mount, ResourceWriter.Plan(r, bfqWeight: true)) : planned;
+        List<CgroupWrite> writes = bfq ? planned : ResourceWriter.Plan(r);
         CheckBeforeUpdate(r.Memory);
         foreach (CgroupWrite w in writes) Write(w);
         if (program is not null) DeviceFilterInstaller.Install(Dir, program);
+        return warning;
     }
 
     /// <summary>memory.checkBeforeUpdate: refuse a limit at or below the current usage (runc's CheckMemoryUsage).</summary>
@@ -159,6 +166,11 @@ public sealed class CgroupV2Manager
         {
             try
             {
+                // Sub-cgroups first (exec --cgroup joins them; a container may make its own), as
+                // runc's RemovePath does: a cgroup with children cannot be removed.
+                foreach (string sub in Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories)
+                             .OrderByDescending(d => d.Length).ToList())
+                    if (Directory.Exists(sub)) Directory.Delete(sub);
                 Directory.Delete(dir);
                 return;
             }

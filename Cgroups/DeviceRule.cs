@@ -49,6 +49,20 @@ public readonly record struct DeviceRule(char Type, long Major, long Minor, Devi
         return new DeviceRule(type, major, minor, access, d.Allow);
     }
 
+    /// <summary>
+    /// One warning per rule whose access has characters runc ignores (and so do we): the caller
+    /// should hear that "rwx" means rw.
+    /// </summary>
+    public static List<string> AccessWarnings(IReadOnlyList<LinuxDeviceCgroup>? spec)
+    {
+        var warnings = new List<string>();
+        if (spec is null) return warnings;
+        for (int i = 0; i < spec.Count; i++)
+            if (spec[i]?.Access is { Length: > 0 } acc && DeviceAccessText.Ignored(acc) is { Length: > 0 } ignored)
+                warnings.Add($"linux.resources.devices[{i}].access: ignoring \"{ignored}\" in \"{acc}\" (only r, w and m have a meaning), as runc does");
+        return warnings;
+    }
+
     /// <summary>The config's rules followed by the default allowed devices, as runc builds the list.</summary>
     public static List<DeviceRule> ForContainer(IReadOnlyList<LinuxDeviceCgroup>? spec)
     {
@@ -74,23 +88,38 @@ public enum DeviceAccess
     All = 7,
 }
 
+/// <summary>
+/// The access string of a device rule, read as runc 1.1 reads it (devices.Permissions.toSet):
+/// r, w and m in any order, repeated or not; any other character is ignored (runc 1.1.5 accepts
+/// "rwx" or "rw " and applies rw). An access with none of r, w, m is refused: runc refuses an
+/// empty one and fails to apply the others.
+/// </summary>
 public static class DeviceAccessText
 {
     public static DeviceAccess Parse(string s, string where)
     {
         DeviceAccess a = DeviceAccess.None;
-        foreach (char ch in s)
-        {
-            a |= ch switch
-            {
-                'r' => DeviceAccess.Read,
-                'w' => DeviceAccess.Write,
-                'm' => DeviceAccess.Mknod,
-                _ => throw new CgroupException($"{where}: unknown device access '{ch}' in \"{s}\" (use a combination of r, w, m)"),
-            };
-        }
+        foreach (char ch in s) a |= Bit(ch);
+        if (a == DeviceAccess.None)
+            throw new CgroupException($"{where}: device access \"{s}\" has none of r, w, m (use a combination of r, w, m, e.g. \"rwm\")");
         return a;
     }
+
+    /// <summary>The characters of <paramref name="s"/> that are not r, w or m (ignored, as runc ignores them); empty if none.</summary>
+    public static string Ignored(string s)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (char ch in s) if (Bit(ch) == DeviceAccess.None) sb.Append(ch);
+        return sb.ToString();
+    }
+
+    private static DeviceAccess Bit(char ch) => ch switch
+    {
+        'r' => DeviceAccess.Read,
+        'w' => DeviceAccess.Write,
+        'm' => DeviceAccess.Mknod,
+        _ => DeviceAccess.None,
+    };
 
     public static string Format(DeviceAccess a) =>
         (a.HasFlag(DeviceAccess.Read) ? "r" : "") + (a.HasFlag(DeviceAccess.Write) ? "w" : "") + (a.HasFlag(DeviceAccess.Mknod) ? "m" : "");

@@ -5,7 +5,10 @@ namespace OciRuntime.Seccomp;
 /// <summary>One argument condition after validation (index 0..5).</summary>
 internal readonly record struct ArgCondition(int Index, SeccompOperator Op, ulong Value, ulong ValueTwo);
 
-/// <summary>One validated linux.seccomp.syscalls[] entry.</summary>
+/// <summary>
+/// One rule of a validated linux.seccomp.syscalls[] entry (<see cref="Index"/>): the entry itself,
+/// or, when its conditions repeat an argument index, one of its conditions (runc's split, ProfileReader).
+/// </summary>
 internal sealed record ProfileEntry(int Index, IReadOnlyList<string> Names, uint Action, ArgCondition[] Conditions);
 
 /// <summary>linux.seccomp after validation: everything the generator needs, nothing it must re-check.</summary>

@@ -104,7 +104,16 @@ internal static class ProfileReader
                 if (action is { } act && sc.Names is { Count: > 0 })
                 {
                     if (sc.Action == "SCMP_ACT_NOTIFY") needsListener = true;
-                    entries.Add(new ProfileEntry(i, sc.Names, act, conds.ToArray()));
+                    if (RepeatsAnIndex(conds))
+                    {
+                        // runc 1.1.5 (matchCall): once an argument index repeats, every condition of
+                        // the entry, on every index, becomes a rule of its own, so they are ORed.
+                        // Profiles written for runc list several values of one argument this way;
+                        // ANDed, such an entry could never match.
+                        foreach (ArgCondition c in conds)
+                            entries.Add(new ProfileEntry(i, sc.Names, act, new[] { c }));
+                    }
+                    else entries.Add(new ProfileEntry(i, sc.Names, act, conds.ToArray()));
                 }
             }
         }
@@ -134,6 +143,18 @@ internal static class ProfileReader
             Entries = entries,
             EnosysRule = enosys,
         };
+    }
+
+    private static bool RepeatsAnIndex(List<ArgCondition> conds)
+    {
+        int seen = 0;
+        foreach (ArgCondition c in conds)
+        {
+            int bit = 1 << c.Index;
+            if ((seen & bit) != 0) return true;
+            seen |= bit;
+        }
+        return false;
     }
 
     private static uint? ReadAction(string? name, uint? errnoRet, string actionPath, string errnoPath, List<SpecError> errors)

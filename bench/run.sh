@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# bench/run.sh (make bench): times oci-runtime against runc with hyperfine on one busybox bundle.
+# bench/run.sh (make bench; make bench-quick sets BENCH_QUICK=1): oci-runtime, runc and crun timed
+# side by side in one interleaved run (bench/timer.c), with and without podman's seccomp profile.
 #
-# Scenarios (each: --warmup 3, --runs 30 or $BENCH_RUNS):
-#   run      `RT --root R run --bundle B ID` of /bin/true (one call: create, start, wait, delete)
-#   lifecycle `RT create`, `RT start`, `RT delete --force` as three calls (what containerd does)
-# Prints the median of each runtime, the ratio ours/runc per scenario, and the cost of the
-# protections against hostile images (ours minus the test-only weak build, if built), then runs
-# bench/seccomp/run.sh if it exists. crun is timed only if it can run here: crun 1.8.1 refuses
-# hybrid-cgroup hosts like this one ("cgroups in hybrid mode not supported").
+# Runtimes (each with its own --root):
+#   oci-runtime, runc      on the host, cgroups on (an absolute cgroupsPath under a private
+#                          top-level name; runc uses the v1 hierarchies, we the unified one)
+#   oci-runtime-ns, crun   inside a private mount namespace with cgroup2 on /sys/fs/cgroup (crun
+#                          1.8.1 refuses this hybrid host otherwise), both --cgroup-manager=disabled
+# Commands timed per runtime and profile: run, create, start, delete (--force), exec and state
+# (the last two against a long-running container). Every bundle says ociVersion 1.0.2 (crun
+# refuses >= 1.2). Results: build/bench/{samples,summary}.json; the table printed last gives
+# medians (ms), the medians of the paired ratios of wall time and of CPU time (user + system, which
+# a loaded machine disturbs less), and the peak RSS (MB, from wait4).
 #
-# Env: OCI_RUNTIME (default bin/oci-runtime), RUNC (default: runc in PATH), CRUN (default: crun in PATH),
-#      BENCH_RUNS (default 30, at least 30), BENCH_WARMUP (default 3, at least 3),
-#      BENCH_OUT (default build/bench: hyperfine JSON exports).
-# Needs root, hyperfine, jq, busybox-static. Exit status 1 if oci-runtime could not be timed.
+# Env: OCI_RUNTIME (bin/oci-runtime), RUNC, CRUN (from PATH), BENCH_RUNS (default 40; quick: 10),
+#      BENCH_WARMUP (default 3; quick: 1), BENCH_OUT (build/bench), BENCH_QUICK=1 (no A/B, no
+#      seccomp compiler bench, never fails on ratios), BENCH_VM=0 (skip the 512 KiB memory.max
+#      check in the qemu guest), BENCH_ONLY_SECCOMP=none|podman.
+# Needs root, jq, cc, busybox-static. Exit 1 only if oci-runtime could not run a container.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -20,23 +25,33 @@ repo=$PWD
 ours=${OCI_RUNTIME:-$repo/bin/oci-runtime}
 runc_bin=${RUNC:-$(command -v runc || true)}
 crun_bin=${CRUN:-$(command -v crun || true)}
-runs=${BENCH_RUNS:-30}; [ "$runs" -ge 30 ] || runs=30
-warmup=${BENCH_WARMUP:-3}; [ "$warmup" -ge 3 ] || warmup=3
+quick=${BENCH_QUICK:-0}
+if [ "$quick" = 1 ]; then runs=${BENCH_RUNS:-10}; warmup=${BENCH_WARMUP:-1}
+else runs=${BENCH_RUNS:-40}; warmup=${BENCH_WARMUP:-3}; fi
 out=${BENCH_OUT:-$repo/build/bench}
+profile=$repo/bench/podman-default-seccomp.json
 
 die() { echo "bench: $*" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "must run as root"
-for t in hyperfine jq; do command -v $t >/dev/null || die "$t missing (apt-get install hyperfine jq)"; done
+command -v jq >/dev/null || die "jq missing (apt-get install jq)"
 [ -x /bin/busybox ] || die "/bin/busybox missing (apt-get install busybox-static)"
+[ -x "$ours" ] || die "$ours missing (make)"
+mkdir -p "$out"
+cc -O2 -o "$out/timer" bench/timer.c || die "cannot build bench/timer.c"
 
 work=$(mktemp -d /tmp/oci-bench.XXXXXX)
 chmod 755 "$work"
 cgparent=oci-bench-$$
 cleanup() {
-  for rt in "$ours" "$runc_bin" "$crun_bin"; do
-    [ -n "$rt" ] && [ -x "$rt" ] || continue
-    for r in "$work"/root-*; do
-      [ -d "$r" ] || continue
+  # crun's leftovers (an interrupted run) are deleted where crun works: a namespace with cgroup2.
+  if [ -n "$crun_bin" ] && [ -d "$work/root-crun" ]; then
+    unshare -m --propagation private sh -c 'mount -t cgroup2 none /sys/fs/cgroup && for id in $(ls "$2"); do "$1" --cgroup-manager=disabled --root "$2" delete --force "$id"; done' \
+      sh "$crun_bin" "$work/root-crun" >/dev/null 2>&1 || true
+  fi
+  for r in "$work"/root-*; do
+    [ -d "$r" ] || continue
+    for rt in "$ours" "$runc_bin"; do
+      [ -x "$rt" ] || continue
       for id in $(ls "$r" 2>/dev/null); do "$rt" --root "$r" delete --force "$id" >/dev/null 2>&1 || true; done
     done
   done
@@ -61,119 +76,157 @@ done
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$rootfs/etc/passwd"
 printf 'root:x:0:\nnobody:x:65534:\n' > "$rootfs/etc/group"
 
-# The config comes from the oracle's `spec` when available (both runtimes read the same file). Its
-# ambient capabilities are dropped: runc 1.1.5 lists them with an empty inheritable set and silently
-# fails to raise them; a stricter runtime refuses that config (the conformance suite's
-# CompatibilityTests cover it), and the bench is about speed, not that difference.
+# The config comes from the oracle's `spec` (all runtimes read the same file). Ambient
+# capabilities are dropped: runc 1.1.5 lists them with an empty inheritable set and silently fails
+# to raise them; a stricter runtime refuses that config, and the bench is about speed.
 spec_from=$runc_bin; [ -n "$spec_from" ] || spec_from=$ours
-bundle=$work/bundle
-mkdir -p "$bundle"
-"$spec_from" spec --bundle "$bundle"
-jq --arg root "$rootfs" --arg cg "/$cgparent/bench" \
-   '.root = {path: $root, readonly: true} | .process.terminal = false | .process.args = ["/bin/true"]
-    | del(.process.capabilities.ambient)
-    | .linux.cgroupsPath = $cg' "$bundle/config.json" > "$bundle/config.json.new"
-mv "$bundle/config.json.new" "$bundle/config.json"
+"$spec_from" spec --bundle "$work"
+# bundle NAME ARGS-JSON SECCOMP(none|podman): one per runtime, so that no two runtimes share a cgroup
+# (runc puts its containers into the unified hierarchy too on a hybrid host).
+bundle() {
+  mkdir -p "$work/$1"
+  jq --arg root "$rootfs" --arg cg "/$cgparent/$1" --argjson args "$2" --arg sc "$3" --slurpfile prof "$profile" \
+     '.ociVersion = "1.0.2" | .root = {path: $root, readonly: true} | .process.terminal = false | .process.args = $args
+      | del(.process.capabilities.ambient) | .linux.cgroupsPath = $cg
+      | if $sc == "podman" then .linux.seccomp = $prof[0] else del(.linux.seccomp) end' \
+     "$work/config.json" > "$work/$1/config.json"
+}
+profiles=(none podman)
+[ -n "${BENCH_ONLY_SECCOMP:-}" ] && profiles=("$BENCH_ONLY_SECCOMP")
+bundles_for() { # RUNTIME-NAME
+  for s in "${profiles[@]}"; do
+    bundle "$1/b-$s" '["/bin/true"]' "$s"
+    bundle "$1/x-$s" '["/bin/sleep","100000"]' "$s"
+  done
+}
 
-mkdir -p "$out"
-declare -A median
-
-# usable RT NAME: one real `run` must succeed before a runtime is timed.
+# usable NAME NS RT GLOBALS...: one real `run` must succeed before a runtime is timed.
 usable() {
-  local rt=$1 name=$2
-  [ -n "$rt" ] && [ -x "$rt" ] || { echo "  $name: not installed, skipped"; return 1; }
+  local name=$1 ns=$2; shift 2
+  [ -x "$1" ] || { echo "  $name: not installed, skipped"; return 1; }
   mkdir -p "$work/root-$name"
-  local msg
-  if ! msg=$("$rt" --root "$work/root-$name" run --bundle "$bundle" probe-$$ 2>&1 </dev/null); then
-    "$rt" --root "$work/root-$name" delete --force probe-$$ >/dev/null 2>&1 || true
-    echo "  $name: cannot run a container here, skipped: $(echo "$msg" | tail -1)"
+  bundles_for "$name"
+  printf '^ %s %s --root %s run --bundle %s probe\n' "$ns" "$*" "$work/root-$name" "$work/$name/b-${profiles[0]}" > "$work/probe.plan"
+  printf -- '- %s %s --root %s delete --force probe\n' "$ns" "$*" "$work/root-$name" >> "$work/probe.plan"
+  if ! "$out/timer" -n 1 -w 0 -e "$work/probe-$name.err" "$work/probe.plan" >/dev/null 2>"$work/probe-$name.timer" \
+     || grep -q 'setup failed' "$work/probe-$name.timer"; then
+    echo "  $name: cannot run a container here, skipped: $(tail -1 "$work/probe-$name.err" 2>/dev/null)"
     return 1
   fi
-  return 0
 }
 
-bench_runtime() { # RT NAME
-  local rt=$1 name=$2
-  local root=$work/root-$name id=bench-$name-$$
-  # Per-iteration script for the three-call lifecycle (runs with `sh`, like a client would spawn them).
-  local script=$work/lifecycle-$name.sh
-  cat > "$script" <<EOF
-#!/bin/sh
-"$rt" --root "$root" create --bundle "$bundle" $id </dev/null >/dev/null 2>&1 || exit 1
-"$rt" --root "$root" start $id || exit 1
-exec "$rt" --root "$root" delete --force $id
-EOF
-  chmod +x "$script"
-  echo "=== $name ($rt)"
-  hyperfine -N --warmup "$warmup" --runs "$runs" --export-json "$out/run-$name.json" \
-    --command-name "$name run /bin/true" \
-    "$rt --root $root run --bundle $bundle $id"
-  hyperfine -N --warmup "$warmup" --runs "$runs" --export-json "$out/lifecycle-$name.json" \
-    --prepare "$rt --root $root delete --force $id" \
-    --command-name "$name create+start+delete" \
-    "$script"
-  median[run-$name]=$(jq '.results[0].median * 1000' "$out/run-$name.json")
-  median[lifecycle-$name]=$(jq '.results[0].median * 1000' "$out/lifecycle-$name.json")
-
-  # exec latency (Kubernetes exec probes): /bin/true in an already running container.
-  local xbundle=$work/bundle-exec-$name xid=bench-exec-$name-$$
-  mkdir -p "$xbundle"
-  jq '.process.args = ["sleep", "1000"]' "$bundle/config.json" > "$xbundle/config.json"
-  "$rt" --root "$root" run -d --bundle "$xbundle" $xid </dev/null >/dev/null 2>&1 || { echo "  $name: cannot start the exec target"; return 0; }
-  hyperfine -N --warmup "$warmup" --runs "$runs" --export-json "$out/exec-$name.json" \
-    --command-name "$name exec /bin/true" \
-    "$rt --root $root exec $xid /bin/true"
-  "$rt" --root "$root" delete --force $xid >/dev/null 2>&1 || true
-  median[exec-$name]=$(jq '.results[0].median * 1000' "$out/exec-$name.json")
+runtimes=()
+declare -A cmd nsof
+add_runtime() { # NAME NS RT GLOBALS...
+  local name=$1 ns=$2; shift 2
+  if usable "$name" "$ns" "$@"; then runtimes+=("$name"); cmd[$name]="$* --root $work/root-$name"; nsof[$name]=$ns; fi
 }
+echo "bench: $warmup warmup + $runs interleaved iterations; busybox bundle in $work"
+add_runtime oci-runtime 0 "$ours"
+[ " ${runtimes[*]} " = " oci-runtime " ] || { echo "bench: oci-runtime ($ours) cannot run a container" >&2; exit 1; }
+add_runtime runc 0 "$runc_bin"
+add_runtime oci-runtime-ns 1 "$ours" --cgroup-manager=disabled
+add_runtime crun 1 "$crun_bin" --cgroup-manager=disabled
 
-echo "bench: busybox bundle in $bundle; $warmup warmup + $runs runs per scenario"
-names=()
-ours_ok=1
-if usable "$ours" oci-runtime; then bench_runtime "$ours" oci-runtime; names+=(oci-runtime); else ours_ok=0; fi
-# The test-only weak build (`make weak`: every protection of conformance/Security/weakenings.txt
-# compiled out) shows what the protections cost: same code otherwise, same bundle, same run.
-weak_bin=${OCI_WEAK_RUNTIME:-$repo/build/weak/oci-runtime}
-if [ -x "$weak_bin" ] && usable "$weak_bin" unprotected; then bench_runtime "$weak_bin" unprotected; names+=(unprotected)
-else echo "  unprotected (build/weak/oci-runtime): not built, skipped (make weak)"; fi
-if usable "$runc_bin" runc; then bench_runtime "$runc_bin" runc; names+=(runc); fi
-if usable "$crun_bin" crun; then bench_runtime "$crun_bin" crun; names+=(crun)
-else echo "  (crun 1.8.1 refuses hybrid-cgroup hosts like this one: time it in a pure cgroup v2 guest)"; fi
-
-echo
-echo "=== medians (ms)"
-printf '%-22s' scenario; for n in "${names[@]}"; do printf '%14s' "$n"; done; printf '%18s%22s\n' "oci-runtime/runc" "protections cost (ms)"
-for s in run lifecycle exec; do
-  case $s in run) label="run /bin/true" ;; lifecycle) label="create+start+delete" ;; *) label="exec /bin/true" ;; esac
-  printf '%-22s' "$label"
-  for n in "${names[@]}"; do printf '%14.2f' "${median[$s-$n]:-0}"; done
-  if [ -n "${median[$s-oci-runtime]:-}" ] && [ -n "${median[$s-runc]:-}" ]; then
-    printf '%18s' "$(awk -v a="${median[$s-oci-runtime]}" -v b="${median[$s-runc]}" 'BEGIN { printf "%.2fx", a / b }')"
-  else
-    printf '%18s' "n/a"
-  fi
-  if [ -n "${median[$s-oci-runtime]:-}" ] && [ -n "${median[$s-unprotected]:-}" ]; then
-    printf '%22s\n' "$(awk -v a="${median[$s-oci-runtime]}" -v b="${median[$s-unprotected]}" 'BEGIN { printf "%+.2f", a - b }')"
-  else
-    printf '%22s\n' "n/a"
-  fi
+plan=$work/bench.plan
+: > "$plan"
+for n in "${runtimes[@]}"; do
+  for s in "${profiles[@]}"; do
+    c="${cmd[$n]}" ns=${nsof[$n]}
+    {
+      echo "^ $ns $c run -d --bundle $work/$n/x-$s x-$s"
+      echo "$n.$s.run $ns $c run --bundle $work/$n/b-$s r{i}"
+      echo "$n.$s.create $ns $c create --bundle $work/$n/b-$s l{i}"
+      echo "$n.$s.start $ns $c start l{i}"
+      echo "$n.$s.delete $ns $c delete --force l{i}"
+      echo "$n.$s.exec $ns $c exec x-$s /bin/true"
+      echo "$n.$s.state $ns $c state x-$s"
+      echo "\$ $ns $c delete --force x-$s"
+      echo
+    } >> "$plan"
+  done
 done
-echo "(hyperfine JSON in $out)"
+cp "$plan" "$out/bench.plan"
+rm -f "$out/stderr.log"
+timer_rc=0
+"$out/timer" -n "$runs" -w "$warmup" -e "$out/stderr.log" "$plan" > "$out/samples.json" || timer_rc=$?
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+date=$(date -u +%Y-%m-%dT%H:%MZ)
+# Summary: per label the median ms and max peak RSS; per pair the median of the per-iteration ratios.
+jq --arg date "$date" --arg load "$load" --argjson runs "$runs" --arg quick "$quick" '
+  def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  . as $s
+  | def pair($a; $b; $f): if ($s[$a] and $s[$b]) then [range($s[$a][$f] | length) | $s[$a][$f][.] / ([$s[$b][$f][.], 1] | max)] | median else null end;
+  {date: $date, load: $load, runs: $runs, quick: ($quick == "1"),
+   commands: (to_entries | map({key, value: {median_ms: (.value.us | median / 1000), median_cpu_ms: (.value.cpu_us | median / 1000),
+       peak_rss_mb: ((.value.rss_kb | max) / 1024), failed: .value.failed}}) | from_entries),
+   ratios: ([to_entries[] | .key | select(startswith("oci-runtime.")) | sub("^oci-runtime\\."; "")] | map({key: ., value: {
+       vs_runc: pair("oci-runtime." + .; "runc." + .; "us"),
+       vs_crun: pair("oci-runtime-ns." + .; "crun." + .; "us"),
+       cpu_vs_runc: pair("oci-runtime." + .; "runc." + .; "cpu_us"),
+       cpu_vs_crun: pair("oci-runtime-ns." + .; "crun." + .; "cpu_us")}}) | from_entries)}' \
+  "$out/samples.json" > "$out/summary.json"
+
+# The table, and each target of issue 16 checked (met / missed by how much).
+jq -r '"\ndate \(.date), load \(.load), \(.runs) iterations\(if .quick then " (quick)" else "" end)\n"' "$out/summary.json"
+jq -r '
+  def f: if . == null then "-" else (. * 100 | round / 100 | tostring) end;
+  def ms($k): .commands[$k].median_ms | f;
+  def mb($k): .commands[$k].peak_rss_mb | f;
+  (["command", "seccomp", "ours ms", "runc ms", "ours/runc", "(cpu)", "ours(ns) ms", "crun ms", "ours/crun", "(cpu)", "RSS MB ours/runc/crun"] | @tsv),
+  (. as $r | .ratios | to_entries[] | (.key | split(".")) as [$s, $c] | [$c, $s,
+     ($r | ms("oci-runtime.\($s).\($c)")), ($r | ms("runc.\($s).\($c)")), (.value.vs_runc | f) + "x", (.value.cpu_vs_runc | f) + "x",
+     ($r | ms("oci-runtime-ns.\($s).\($c)")), ($r | ms("crun.\($s).\($c)")), (.value.vs_crun | f) + "x", (.value.cpu_vs_crun | f) + "x",
+     "\($r | mb("oci-runtime.\($s).\($c)"))/\($r | mb("runc.\($s).\($c)"))/\($r | mb("crun.\($s).\($c)"))"] | @tsv)
+' "$out/summary.json" | column -t -s $'\t'
+
+jq -r '
+  def f: . * 100 | round / 100 | tostring;
+  def target($what; $v; $max): if $v == null then "  n/a   \($what) (not measured)"
+    elif $v <= $max then "  met   \($what): \($v | f) <= \($max)"
+    else "  MISSED \($what): \($v | f) > \($max) (by \((($v / $max) - 1) * 100 | round)%)" end;
+  "", "targets (issue 16, medians of paired ratios):",
+  target("run, podman profile, vs runc"; .ratios["podman.run"].vs_runc; 0.35),
+  target("run, podman profile, vs crun"; .ratios["podman.run"].vs_crun; 0.5),
+  target("run, no seccomp, vs crun"; .ratios["none.run"].vs_crun; 1.0),
+  (. as $r | ("none", "podman") as $s | ("create", "start", "delete", "exec") as $c |
+     target("\($c), \($s), vs runc"; $r.ratios["\($s).\($c)"].vs_runc; 0.5),
+     target("\($c), \($s), vs crun"; $r.ratios["\($s).\($c)"].vs_crun; 1.0)),
+  target("peak RSS of every oci-runtime command (MB)"; [.commands | to_entries[] | select(.key | startswith("oci-runtime")) | .value.peak_rss_mb] | max; 6)
+' "$out/summary.json" | grep -v 'n/a.*(not measured)' || true
+# The same as a Markdown table, for the README.
+jq -r '
+  def f: if . == null then "-" else (. * 100 | round / 100 | tostring) end;
+  def ms($k): .commands[$k].median_ms | f;
+  def mb($k): .commands[$k].peak_rss_mb | f;
+  "| command | seccomp | oci-runtime | runc 1.1.5 | ours/runc (cpu) | oci-runtime, ns | crun 1.8.1 | ours/crun (cpu) | peak RSS MB ours / runc / crun |",
+  "|---|---|---|---|---|---|---|---|---|",
+  (. as $r | .ratios | to_entries[] | (.key | split(".")) as [$s, $c] |
+   "| `\($c)` | \($s) | \($r | ms("oci-runtime.\($s).\($c)")) ms | \($r | ms("runc.\($s).\($c)")) ms | **\(.value.vs_runc | f)x** (\(.value.cpu_vs_runc | f)x) | \($r | ms("oci-runtime-ns.\($s).\($c)")) ms | \($r | ms("crun.\($s).\($c)")) ms | **\(.value.vs_crun | f)x** (\(.value.cpu_vs_crun | f)x) | \($r | mb("oci-runtime.\($s).\($c)")) / \($r | mb("runc.\($s).\($c)")) / \($r | mb("crun.\($s).\($c)")) |")
+' "$out/summary.json" > "$out/table.md"
+echo "(samples: $out/samples.json, summary: $out/summary.json, Markdown table: $out/table.md, runtime stderr: $out/stderr.log)"
+[ "$timer_rc" = 0 ] || echo "bench: some timed commands failed (see $out/stderr.log)"
+
+[ "$quick" = 1 ] && exit 0
+
+if [ "${BENCH_VM:-1}" != 0 ]; then
+  echo; echo "=== memory charged under memory.max = 512 KiB (pure cgroup v2 qemu guest)"
+  if command -v qemu-system-x86_64 >/dev/null; then
+    conformance/vm/run-in-vm.sh --timeout 300 -e OCI_RUNTIME="$ours" -e RUNC="$runc_bin" -e CRUN="$crun_bin" \
+      -- bench/memcharge.sh | tee "$out/memcharge.txt" || echo "bench: the VM memory check failed"
+  else
+    echo "  skipped: qemu-system-x86 not installed (conformance/vm/packages.txt)"
+  fi
+fi
+
+weak_bin=${OCI_WEAK_RUNTIME:-$repo/build/weak/oci-runtime}
 if [ -x "$weak_bin" ]; then
   echo; echo "=== bench/protections-ab.sh (interleaved A/B: the cost of the protections)"
   OCI_RUNTIME=$ours OCI_WEAK_RUNTIME=$weak_bin bench/protections-ab.sh
 fi
 
-if [ -x bench/seccomp/run.sh ]; then
-  echo; echo "=== bench/seccomp/run.sh"
-  bench/seccomp/run.sh
-elif [ -f bench/seccomp/run.sh ]; then
+if [ -f bench/seccomp/run.sh ]; then
   echo; echo "=== bench/seccomp/run.sh"
   bash bench/seccomp/run.sh
-fi
-
-if [ $ours_ok = 0 ]; then
-  echo "bench: oci-runtime ($ours) could not be timed" >&2
-  exit 1
 fi

@@ -6,6 +6,7 @@ packages=(
   build-essential      # cc for the C plan interpreter linked into the binary
   busybox-static       # the test and demo rootfs
   runc                 # the oracle the conformance suite is also run against
+  crun                 # make bench / bench-quick time it beside runc
   jq                   # bench and demo scripts edit config.json
   python3-jsonschema   # validates spec/features/state output against the spec's schemas
   hyperfine            # make bench
@@ -14,6 +15,8 @@ packages=(
   strace
   golang-go            # builds the runtime-tools validation suite (make validation)
   file                 # runtime-tools' setup.sh checks that /bin/busybox is static
+  uidmap               # newuidmap/newgidmap: rootless containers with subordinate id ranges
+  passwd               # useradd/usermod/userdel: the rootless suites create a user for the run
 )
 # The qemu harness (pure cgroup v2 guest) and the real clients list their own packages.
 extra=()

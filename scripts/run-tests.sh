@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the unit tests (Tests/*), the conformance suite (conformance/) and the runtime-tools validation
-# suite (scripts/validation.sh), writes TRX files to
+# Runs the unit tests (Tests/*), the conformance suite (conformance/), the runtime-tools validation
+# suite (scripts/validation.sh), the CRI suite (conformance/Cri) and the real clients, writes TRX files to
 # build/test-results, and ends with one line "N passed, N failed, N skipped" counted from them.
 # Honest totals: a project that fails to build, crashes, or whose `dotnet test` exits non-zero with
 # no failed test counts as one failure; error/timeout/aborted outcomes are failures, never skips; a
@@ -79,6 +79,13 @@ if [ "$mode" != unit ]; then
   make -s weak || echo "run-tests: make weak failed; the security suite will say so" >&2
   export OCI_WEAK_RUNTIME="${OCI_WEAK_RUNTIME:-$PWD/build/weak/oci-runtime}"
   run_project conformance/Oci.Conformance.csproj conformance
+  # The rootless (as a user made for the run) and NOTIFY_SOCKET suites are part of that project
+  # and counted with it; their own time, from the TRX durations:
+  for suite in Rootless.RootlessTests Tests.NotifySocketTests; do
+    grep -o "testName=\"OciRuntime.Conformance.$suite\.[^\"]*\"[^>]* duration=\"[0-9:.]*\"" "$results/conformance.trx" 2>/dev/null |
+      sed -E 's/.*duration="([0-9]+):([0-9]+):([0-9.]+)"/\1 \2 \3/' |
+      awk -v s="$suite" '{ t += $1 * 3600 + $2 * 60 + $3; n++ } END { if (n) printf "%s: %d tests, %.1f s\n", s, n, t }'
+  done
 fi
 
 # The security suite attacks runc too, the oracle: each attack runc blocks is shown to be real.
@@ -118,6 +125,18 @@ if [ "$mode" = all ] && [ -z "$filter" ]; then
   fi
 fi
 
+# The CRI suite (conformance/Cri): a private containerd's CRI plugin drives runc and oci-runtime as
+# kubelet does. Both handlers must pass, so both count. Timings and what containerd returned are in
+# build/cri-report.txt, printed here (xunit does not show a passing test's output).
+if [ "$mode" = all ] && [ "$clients" = 1 ] && [ -z "$filter" ]; then
+  cri_start=$SECONDS
+  export OCI_CRI_REPORT="$PWD/build/cri-report.txt"
+  rm -f "$OCI_CRI_REPORT"
+  run_project conformance/Cri/Oci.Cri.csproj cri
+  [ -f "$OCI_CRI_REPORT" ] && sed 's/^/# cri: /' "$OCI_CRI_REPORT"
+  echo "CRI suite (conformance/Cri, handlers runc and $(basename "$OCI_RUNTIME")): $((SECONDS - cri_start)) s"
+fi
+
 # The real clients (containerd, podman, docker) against runc, then oci-runtime. run-all.sh prints one
 # "# runtime INDEX PATH: ..." line per runtime: runc's results are the oracle's, shown on their own
 # line and never counted; only the runtime under test (index 2) adds to the totals.
@@ -138,6 +157,15 @@ if [ "$mode" = all ] && [ "$clients" = 1 ] && [ -z "$filter" ]; then
     echo "run-tests: the client suites printed no result for $OCI_RUNTIME: counted as 1 failure" >&2
     failed=$((failed + 1))
   fi
+fi
+
+# make bench-quick: oci-runtime, runc and crun interleaved, 10 iterations. It prints ratios and never
+# counts: a shared CI machine's noise must not fail the build (make bench is the full, manual run).
+if [ "$mode" = all ] && [ -z "$filter" ]; then
+  echo "=== bench-quick (ratios printed, not counted)"
+  bstart=$(date +%s)
+  BENCH_QUICK=1 BENCH_OUT="$PWD/build/bench-quick" bench/run.sh 2>&1 | tee "$results/bench-quick.log" || true
+  echo "bench-quick: $(( $(date +%s) - bstart )) s"
 fi
 
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"

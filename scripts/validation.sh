@@ -51,8 +51,10 @@ fi
 
 # ---- run -------------------------------------------------------------------------------------
 echo "=== runtime-tools validation against $runtime"
+# In a private copy of the host's mount namespace: programs without a mount namespace
+# (linux_ns_itype) have the runtime mount in the caller's namespace, which must never be the host's.
 TESTS="${VALIDATION_TESTS:-}" RUNTIME="$runtime" NAME="$label" TIMEOUT="${VALIDATION_TIMEOUT:-30}" \
-  "$suite/run-suite-host.sh" "$work" || broken "run-suite-host.sh exited $?"
+  unshare -m --propagation private "$suite/run-suite-host.sh" "$work" || broken "run-suite-host.sh exited $?"
 summary=$work/results/$label/summary.tsv
 [ -s "$summary" ] || broken "no $summary"
 

@@ -26,6 +26,9 @@ public static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Mkfifo(string path, uint mode);
 
+    [LibraryImport(Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int RenameAt2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
+
     [LibraryImport(Libc, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int FcntlLock(int fd, int cmd, Flock* lk);
 
@@ -43,6 +46,9 @@ public static unsafe partial class Sys
 
     [LibraryImport(Libc, EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, void* addr, uint addrlen);
+
+    [LibraryImport(Libc, EntryPoint = "bind", SetLastError = true)]
+    public static partial int Bind(int fd, void* addr, uint addrlen);
 
     [LibraryImport(Libc, EntryPoint = "sendmsg", SetLastError = true)]
     public static partial nint SendMsg(int fd, MsgHdr* msg, int flags);
@@ -64,6 +70,15 @@ public static unsafe partial class Sys
 
     [LibraryImport(Libc, EntryPoint = "getgid")]
     public static partial uint GetGid();
+
+    [LibraryImport(Libc, EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    [LibraryImport(Libc, EntryPoint = "getegid")]
+    public static partial uint GetEgid();
+
+    [LibraryImport(Libc, EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Umount2(string target, int flags);
 
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
     public static partial long Syscall3(long nr, long a0, long a1, long a2);

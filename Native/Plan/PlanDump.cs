@@ -9,8 +9,8 @@ namespace OciRuntime.Native.Plan;
 /// A plan as text, one line per step, stable from run to run: what the golden-plan tests compare
 /// (Tests/Runtime.Tests/golden/) and what --debug writes. A line reads
 /// <c>12 openat2(s0, "dev", &lt;hex ...&gt;, 24) -&gt; s3 [ENOENT: 17] [ok: 20]  # description</c>:
-/// sN is slot N, fdpath(sN) the string /proc/self/fd/&lt;slot N&gt;, [ERRNO: i] a tolerated failure
-/// continuing at step i, [ok: i] a success jumping to step i.
+/// sN is slot N, fdpath(sN) the string /proc/self/fd/&lt;slot N&gt;, [ERRNO: i] (or [ERRNO|ERRNO2: i]) a tolerated
+/// failure continuing at step i, [ok: i] a success jumping to step i.
 /// </summary>
 public static class PlanDump
 {
@@ -38,7 +38,9 @@ public static class PlanDump
         if (s.ResultSlot >= 0) b.Append(" -> s").Append(s.ResultSlot);
         if (s.TolerateErrno != 0)
         {
-            b.Append(" [").Append(ErrnoName(s.TolerateErrno)).Append(": ");
+            b.Append(" [").Append(ErrnoName(s.TolerateErrno));
+            if (s.TolerateErrno2 != 0) b.Append('|').Append(ErrnoName(s.TolerateErrno2));
+            b.Append(": ");
             b.Append(s.ToleratedJump is { } t ? plan.TargetOf(t) : index + 1).Append(']');
         }
         if (s.SuccessJump is { } ok) b.Append(" [ok: ").Append(plan.TargetOf(ok)).Append(']');
@@ -57,6 +59,7 @@ public static class PlanDump
         PlanOp.Seccomp => "seccomp",
         PlanOp.ReportTo => "report-to",
         PlanOp.SyncSendFd => "sync-send-fd",
+        PlanOp.RecvFd => "recv-fd",
         _ => "op" + ((uint)op).ToString(CultureInfo.InvariantCulture),
     };
 

@@ -13,6 +13,7 @@ public enum PlanOp : uint
     Seccomp = 8,
     ReportTo = 9,
     SyncSendFd = 10,
+    RecvFd = 11,
 }
 
 /// <summary>Messages on the sync socket (plan.h, oci_msg_type).</summary>
@@ -25,6 +26,7 @@ public enum PlanMessageType : uint
     Fd = 5,
     Maps = 6,
     Hooks = 7,
+    MountSources = 8,
 }
 
 /// <summary>Step numbers of ERROR messages sent before the plan's first step ran (plan.h, oci_prestep).</summary>

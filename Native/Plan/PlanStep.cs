@@ -20,6 +20,8 @@ public sealed class PlanStep
     public string Description { get; }
     public int ResultSlot { get; private set; } = -1;
     public int TolerateErrno { get; private set; }
+    /// <summary>A second tolerated errno (0: none), for runc's "EPERM or EBUSY" fallbacks.</summary>
+    public int TolerateErrno2 { get; private set; }
     /// <summary>Where a tolerated failure continues (null: the next step).</summary>
     public PlanLabel? ToleratedJump { get; private set; }
     /// <summary>Where a success continues (null: the next step).</summary>
@@ -38,6 +40,7 @@ public sealed class PlanStep
     public PlanStep Tolerate(int errno)
     {
         TolerateErrno = errno;
+        TolerateErrno2 = 0;
         ToleratedJump = null;
         return this;
     }
@@ -46,7 +49,24 @@ public sealed class PlanStep
     public PlanStep Tolerate(int errno, PlanLabel jumpTo)
     {
         TolerateErrno = errno;
+        TolerateErrno2 = 0;
         ToleratedJump = jumpTo;
+        return this;
+    }
+
+    /// <summary>A failure with either errno is not an error; the next step runs (runc's "EPERM or EBUSY" fallbacks).</summary>
+    public PlanStep Tolerate(int errno, int errno2)
+    {
+        Tolerate(errno);
+        TolerateErrno2 = errno2;
+        return this;
+    }
+
+    /// <summary>A failure with either errno is not an error; the plan continues at <paramref name="jumpTo"/>.</summary>
+    public PlanStep Tolerate(int errno, int errno2, PlanLabel jumpTo)
+    {
+        Tolerate(errno, jumpTo);
+        TolerateErrno2 = errno2;
         return this;
     }
 

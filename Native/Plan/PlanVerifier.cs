@@ -21,13 +21,15 @@ public static class PlanVerifier
         for (int i = 0; i < n; i++)
         {
             PlanStep s = plan.Steps[i];
-            if (s.Op is < PlanOp.Syscall or > PlanOp.SyncSendFd) throw Bug(plan, i, $"has an unknown op {(uint)s.Op}");
+            if (s.Op is < PlanOp.Syscall or > PlanOp.RecvFd) throw Bug(plan, i, $"has an unknown op {(uint)s.Op}");
             if (s.Args.Length > 6) throw Bug(plan, i, "has more than 6 arguments");
             if (s.ResultSlot >= plan.SlotCount) throw Bug(plan, i, $"stores into slot {s.ResultSlot}, beyond the plan's {plan.SlotCount} slots");
             if (s.TolerateErrno is < 0 or > 4095) throw Bug(plan, i, $"tolerates errno {s.TolerateErrno}, which is not an errno");
             int success = Target(plan, i, s.SuccessJump);
-            int tolerated = s.TolerateErrno != 0 ? Target(plan, i, s.ToleratedJump) : -1;
-            if (s.ToleratedJump is not null && s.TolerateErrno == 0) throw Bug(plan, i, "jumps on a tolerated failure but tolerates no errno");
+            if (s.TolerateErrno2 is < 0 or > 4095) throw Bug(plan, i, $"tolerates errno {s.TolerateErrno2}, which is not an errno");
+            bool tolerates = s.TolerateErrno != 0 || s.TolerateErrno2 != 0;
+            int tolerated = tolerates ? Target(plan, i, s.ToleratedJump) : -1;
+            if (s.ToleratedJump is not null && !tolerates) throw Bug(plan, i, "jumps on a tolerated failure but tolerates no errno");
 
             BitArray? written = reached[i];
             if (written is null) continue;   // no path reaches it: nothing it reads can be unset

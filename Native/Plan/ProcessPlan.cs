@@ -13,7 +13,7 @@ namespace OciRuntime.Native.Plan;
 public sealed class ProcessPlan
 {
     public const uint Magic = 0x4e414c50;
-    public const uint Version = 2;
+    public const uint Version = 3;
     public const int MaxSlots = 512;
     public const int MaxHandOver = 256;
     public const int HeaderSize = 48;
@@ -23,6 +23,12 @@ public sealed class ProcessPlan
     private readonly SortedSet<int> _handOver = new();
     private readonly List<int> _labels = new();
     private int _slots;
+
+    /// <summary>plan.h OCI_PLAN_DUMPABLE_UNTIL_GO: the cloned child stays dumpable until the first GO, so an unprivileged runtime (or newuidmap) can write its maps.</summary>
+    public const uint DumpableUntilGo = 1;
+
+    /// <summary>Header flags (plan.h OCI_PLAN_*).</summary>
+    public uint Flags { get; set; }
 
     public IReadOnlyList<PlanStep> Steps => _steps;
 
@@ -127,6 +133,7 @@ public sealed class ProcessPlan
             BinaryPrimitives.WriteInt32LittleEndian(b.Slice(16), s.TolerateErrno);
             BinaryPrimitives.WriteInt32LittleEndian(b.Slice(20), SkipCount(i, s.ToleratedJump));
             BinaryPrimitives.WriteInt32LittleEndian(b.Slice(24), SkipCount(i, s.SuccessJump));
+            BinaryPrimitives.WriteInt32LittleEndian(b.Slice(28), s.TolerateErrno2);
         }
 
         data.Add(0); // the C side relies on it: no string read runs past the data area
@@ -145,6 +152,7 @@ public sealed class ProcessPlan
         BinaryPrimitives.WriteInt32LittleEndian(h.Slice(32), parentSyncFd);
         BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(36), (uint)handOverOffset);
         BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(40), (uint)_handOver.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(h.Slice(44), Flags);
         stepBytes.CopyTo(result, stepsOffset);
         data.CopyTo(result, dataOffset);
         int at = handOverOffset;

@@ -31,7 +31,7 @@
 #endif
 
 #define OCI_PLAN_MAGIC   0x4e414c50u /* "PLAN" */
-#define OCI_PLAN_VERSION 2u
+#define OCI_PLAN_VERSION 3u
 #define OCI_MAX_SLOTS    512
 #define OCI_MAX_HANDOVER 256
 
@@ -54,6 +54,7 @@ enum oci_op {
     OCI_OP_SECCOMP = 8,     /* seccomp(SET_MODE_FILTER, flags a0, {len a2, filter a1}) */
     OCI_OP_REPORT_TO = 9,   /* errors from now on go to fd slot a0 (the exec fifo) */
     OCI_OP_SYNC_SEND_FD = 10, /* send fd in slot a0 to the parent over the sync socket */
+    OCI_OP_RECV_FD = 11,    /* receive one SCM_RIGHTS fd on socket a0 (close-on-exec); result = the fd */
 };
 
 /* Messages on the sync socket (SOCK_SEQPACKET), in both directions. */
@@ -65,6 +66,7 @@ enum oci_msg_type {
     OCI_MSG_FD = 5,
     OCI_MSG_MAPS = 6,  /* after unshare(CLONE_NEWUSER): write my uid/gid maps, then GO */
     OCI_MSG_HOOKS = 7, /* rootfs mounted, not pivoted: run the create hooks, then GO */
+    OCI_MSG_MOUNT_SOURCES = 8, /* namespaces entered: send the bind mount sources (RECV_FD), then GO */
 };
 
 /* ERROR messages whose step is not an index: the failure happened before the plan ran. */
@@ -89,7 +91,7 @@ struct oci_step {
     int32_t ok_errno;         /* a failure with this errno is tolerated (0: none) */
     int32_t skip_on_ok_errno; /* steps to skip after a tolerated failure */
     int32_t skip_on_success;  /* steps to skip after success (if/else with the above) */
-    int32_t reserved;
+    int32_t ok_errno2;        /* a second tolerated errno, same skip (0: none) */
     int64_t args[6];
 };
 
@@ -105,8 +107,15 @@ struct oci_plan_header {
     int32_t parent_sync_fd;   /* the runtime's end: the child closes it first, so it sees EOF if the runtime dies */
     uint32_t handover_offset; /* int32 fds of the runtime the plan uses; they survive the init's execve */
     uint32_t handover_count;
-    uint32_t reserved;
+    uint32_t flags;           /* OCI_PLAN_* below */
 };
+
+/* The cloned child stays dumpable until the runtime's first GO (then it is made non-dumpable
+ * before the sealed init's execve). Only for a runtime without privilege over the child's new
+ * user namespace: /proc/<pid> of a non-dumpable child belongs to the host's root, so neither the
+ * runtime nor newuidmap/newgidmap could write its maps. The child has joined no namespace a
+ * container can see yet (runc's window, issue 10). */
+#define OCI_PLAN_DUMPABLE_UNTIL_GO 1u
 
 _Static_assert(sizeof(struct oci_msg) == 16, "oci_msg is 16 bytes on the wire (SyncChannel.cs)");
 _Static_assert(sizeof(struct oci_step) == 80, "ProcessPlan.StepSize");

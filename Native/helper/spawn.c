@@ -52,13 +52,16 @@ static __attribute__((noreturn)) void child(const struct oci_plan_header *h, uin
 {
     /* Not dumpable from the first instruction: /proc/<pid>/{mem,environ,exe} of this copy of the
      * runtime stay closed to everyone but root on the host (the root writing our id maps). The
-     * sealed init clears it again after its own execve, before anything else. */
-    oci_sys5(__NR_prctl, 4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0);
+     * sealed init clears it again after its own execve, before anything else. A rootless
+     * runtime's child keeps it until GO, so its maps can be written (plan.h). */
+    if (!(h->flags & OCI_PLAN_DUMPABLE_UNTIL_GO))
+        oci_sys5(__NR_prctl, 4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0);
     /* Without the runtime's end, EOF tells this child the runtime died: no wait is forever. */
     if (h->parent_sync_fd >= 0)
         oci_sys1(__NR_close, h->parent_sync_fd);
     if (wait_for_go(h->sync_fd) < 0)
         oci_exit(1);
+    oci_sys5(__NR_prctl, 4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0);
     /* The uid/gid maps are written now. execve recomputes capabilities from the ids: in a new
      * user namespace only its root keeps them, so become that root first (runc does the same). */
     if (clone_flags & CLONE_NEWUSER) {

@@ -104,6 +104,27 @@ static long send_fd(int sock, const void *data, size_t len, int fd)
     return oci_sys3(__NR_sendmsg, sock, &msg, MSG_NOSIGNAL);
 }
 
+/* One fd per message, as OCI_OP_SEND_FD sends them; anything else is a protocol error. */
+static long recv_fd(int sock)
+{
+    char byte;
+    char control[CMSG_SPACE(sizeof(int))];
+    oci_memset(control, 0, sizeof control);
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = control, .msg_controllen = sizeof control };
+    long n = oci_sys3_retry(__NR_recvmsg, sock, (long)&msg, MSG_CMSG_CLOEXEC);
+    if (n < 0)
+        return n;
+    struct cmsghdr *c = (struct cmsghdr *)control;
+    if (n == 0 || (msg.msg_flags & MSG_CTRUNC) || msg.msg_controllen < CMSG_LEN(sizeof(int)) ||
+        c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+        return -71; /* EPROTO */
+    int fd;
+    oci_memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}
+
 /* EOF (the runtime died or gave up) ends the wait as much as GO does: never block forever. */
 static long wait_for_go(int fd)
 {
@@ -179,6 +200,8 @@ static long run_step(const struct oci_step *s, const long a[6], int sync_fd, con
     case OCI_OP_REPORT_TO:
         report_fd = (int)a[0];
         return 0;
+    case OCI_OP_RECV_FD:
+        return recv_fd((int)a[0]);
     default:
         return -22; /* EINVAL */
     }
@@ -217,7 +240,7 @@ void oci_run_plan(const struct oci_plan_header *plan, uint64_t plan_length)
         long r = run_step(s, a, plan->sync_fd, data_end);
         if (r < 0 && r > -4096) {
             int err = (int)-r;
-            if (s->ok_errno != 0 && err == s->ok_errno) {
+            if ((s->ok_errno != 0 && err == s->ok_errno) || (s->ok_errno2 != 0 && err == s->ok_errno2)) {
                 i += (uint32_t)s->skip_on_ok_errno;
                 continue;
             }

@@ -12,7 +12,7 @@ static uint8_t written[OCI_MAX_SLOTS];
 
 static int known_op(uint32_t op)
 {
-    return op >= OCI_OP_SYSCALL && op <= OCI_OP_SYNC_SEND_FD;
+    return op >= OCI_OP_SYSCALL && op <= OCI_OP_RECV_FD;
 }
 
 static int header_ok(const struct oci_plan_header *h, uint64_t length)
@@ -69,7 +69,7 @@ int oci_verify_plan(const struct oci_plan_header *h, uint64_t length, int32_t *b
         }
         if (s->result_slot < -1 || (s->result_slot >= 0 && (uint32_t)s->result_slot >= h->slot_count))
             return -1;
-        if (s->ok_errno < 0 || s->ok_errno > 4095)
+        if (s->ok_errno < 0 || s->ok_errno > 4095 || s->ok_errno2 < 0 || s->ok_errno2 > 4095)
             return -1;
         /* jumps go forward and land on a step (or just past the last one) */
         if (s->skip_on_ok_errno < 0 || s->skip_on_success < 0 ||

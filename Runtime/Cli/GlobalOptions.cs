@@ -28,6 +28,10 @@ public sealed class GlobalOptions
     public bool SystemdCgroup { get; init; }
     /// <summary>`--cgroup-manager disabled` (conmon's runtime_supports_nocgroups) turns cgroups off.</summary>
     public bool CgroupsDisabled { get; init; }
+    /// <summary>`--rootless true|false|auto` (default auto: detected, Rootless/RootlessMode), worked out when first asked.</summary>
+    public bool Rootless => _rootless ??= OciRuntime.Rootless.RootlessMode.Resolve(RootlessFlag);
+    public string? RootlessFlag { get; init; }
+    private bool? _rootless;
 
     public static GlobalOptions From(ParsedArgs p)
     {
@@ -37,8 +41,12 @@ public sealed class GlobalOptions
         string? manager = p.Value("cgroup-manager");
         if (manager is not null && manager != "cgroupfs" && manager != "disabled" && manager != "systemd")
             throw new UsageException($"invalid cgroup-manager: {manager}");
+        string? rootless = p.Value("rootless");
+        if (rootless is not (null or "" or "auto" or "true" or "false"))
+            throw new UsageException($"invalid --rootless value {rootless}: use true, false or auto");
         return new GlobalOptions
         {
+            RootlessFlag = rootless,
             Root = p.Value("root") is { Length: > 0 } r ? System.IO.Path.GetFullPath(r) : DefaultRoot(),
             LogPath = p.Value("log") is { Length: > 0 } l ? l : null,
             LogJson = format == "json",
@@ -49,14 +57,19 @@ public sealed class GlobalOptions
     }
 
     /// <summary>
-    /// /run/oci-runtime for root; $XDG_RUNTIME_DIR/oci-runtime otherwise. podman's cleanup runs us
-    /// with XDG_RUNTIME_DIR set but empty, which counts as unset (clients.md).
+    /// /run/oci-runtime for root; $XDG_RUNTIME_DIR/oci-runtime for a non-root euid and for root of
+    /// a user namespace (rootless podman), as runc picks $XDG_RUNTIME_DIR/runc. podman's cleanup
+    /// runs us with XDG_RUNTIME_DIR set but empty, which counts as unset (clients.md).
     /// </summary>
     public static string DefaultRoot()
     {
-        if (Sys.GetUid() == 0) return "/run/oci-runtime";
         string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        if (!string.IsNullOrEmpty(xdg)) return System.IO.Path.Combine(xdg, "oci-runtime");
-        return $"/tmp/oci-runtime-{Sys.GetUid()}";
+        uint euid = Sys.GetEuid();
+        // Only root with XDG_RUNTIME_DIR set needs to know its user namespace (one small read).
+        bool inChildNs = euid == 0 && !string.IsNullOrEmpty(xdg) && OciRuntime.Rootless.RootlessMode.InChildUserNamespace();
+        if (OciRuntime.Rootless.RootlessMode.UseXdgRuntimeDir(xdg, euid, inChildNs, Environment.GetEnvironmentVariable("USER")))
+            return System.IO.Path.Combine(xdg!, "oci-runtime");
+        if (euid == 0) return "/run/oci-runtime";
+        return $"/tmp/oci-runtime-{euid}";
     }
 }

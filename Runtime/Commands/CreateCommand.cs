@@ -33,14 +33,20 @@ public sealed class CreateCommand : ICommand
         return 0;
     }
 
-    public static CreateOptions FromArgs(ParsedArgs args, GlobalOptions global) => new()
+    public static CreateOptions FromArgs(ParsedArgs args, GlobalOptions global)
     {
-        Bundle = Path.GetFullPath(args.Value("bundle") is { Length: > 0 } b ? b : Directory.GetCurrentDirectory()),
-        PidFile = args.Value("pid-file"),
-        ConsoleSocket = args.Value("console-socket"),
-        PreserveFds = args.IntValue("preserve-fds", 0),
-        NoPivot = args.Has("no-pivot"),
-        NoNewKeyring = args.Has("no-new-keyring"),
-        CgroupsDisabled = global.CgroupsDisabled,
-    };
+        Rootless.RootlessCgroup.CheckSystemdManager(global.Rootless, global.SystemdCgroup);
+        return new CreateOptions
+        {
+            Bundle = Path.GetFullPath(args.Value("bundle") is { Length: > 0 } b ? b : Directory.GetCurrentDirectory()),
+            PidFile = args.Value("pid-file"),
+            ConsoleSocket = args.Value("console-socket"),
+            PreserveFds = args.IntValue("preserve-fds", 0),
+            NoPivot = args.Has("no-pivot"),
+            NoNewKeyring = args.Has("no-new-keyring"),
+            CgroupsDisabled = global.CgroupsDisabled,
+            Rootless = global.Rootless,
+            NotifySocket = Notify.NotifySocket.HostAddress(args.Value("notify-socket")),
+        };
+    }
 }

@@ -48,6 +48,7 @@ public sealed class ExecCommand : ICommand
             Detach = args.Has("detach"),
             IgnorePaused = args.Has("ignore-paused"),
             PreserveFds = args.IntValue("preserve-fds", 0),
+            Cgroups = args.Values("cgroup"),
         };
         return ContainerExecutor.Exec(store, record, config, process, opts);
     }

@@ -11,10 +11,11 @@ namespace OciRuntime.Commands;
 
 /// <summary>
 /// `ps [-f table|json] ID [ps options]`: the container's processes (its cgroup and sub-cgroups).
-/// `-f json` prints exactly a JSON array of host pids, which containerd parses. The table is
-/// printed by the runtime itself from /proc (UID PID PPID CMD): runc runs ps(1) and filters its
-/// output, but this runtime never runs another program, so ps options other than runc's default
-/// "-ef" are refused rather than ignored.
+/// `-f json` prints exactly a JSON array of host pids, which containerd parses. The table is what
+/// runc prints — the header and the container's rows of `ps -ef` — produced natively from /proc
+/// and the host's /etc/passwd (<see cref="PsTable"/>): this runtime never runs another program.
+/// So only runc's default ("-ef", or nothing) is supported; other ps options are refused rather
+/// than ignored.
 /// </summary>
 public sealed class PsCommand : ICommand
 {
@@ -29,58 +30,63 @@ public sealed class PsCommand : ICommand
         string format = args.Value("format") ?? "table";
         if (format is not ("table" or "json"))
             throw new UsageException($"invalid format option \"{format}\" (use table or json)");
-        for (int i = 1; i < args.Positionals.Count; i++)
-            if (args.Positionals[i] != "-ef")
-                throw new RuntimeException($"ps option \"{args.Positionals[i]}\" is not supported: this runtime does not run ps(1); use -f json for the pids");
+        List<string> psArgs = args.Positionals.GetRange(1, args.Positionals.Count - 1);
+        if (!(psArgs.Count == 0 || psArgs.Count == 1 && psArgs[0] == "-ef"))
+            throw new RuntimeException($"ps options \"{string.Join(' ', psArgs)}\" are not supported: this runtime prints the default table (that of `ps -ef`) natively and does not run ps(1); " +
+                "drop the options, or use -f json for the pids");
 
         var store = new StateStore(global.Root);
         ContainerRecord r = ContainerCgroup.Load(store, id);
         List<int> pids = Cgroups.CgroupProcs.All(ContainerCgroup.Dir(r));
         pids.Sort();
-        var sb = new StringBuilder();
         if (format == "json")
         {
-            sb.Append('[');
+            var sb = new StringBuilder("[");
             for (int i = 0; i < pids.Count; i++) sb.Append(i == 0 ? "" : ",").Append(pids[i].ToString(CultureInfo.InvariantCulture));
-            sb.Append("]\n");
+            Output.WriteStdout(sb.Append("]\n").ToString());
+            return 0;
         }
-        else
-        {
-            sb.Append("UID        PID   PPID  CMD\n");
-            foreach (int pid in pids)
-            {
-                (string uid, string ppid) = Status(pid);
-                sb.Append(uid.PadRight(10)).Append(' ').Append(pid.ToString(CultureInfo.InvariantCulture).PadLeft(5)).Append(' ')
-                  .Append(ppid.PadLeft(6)).Append("  ").Append(Cmdline(pid)).Append('\n');
-            }
-        }
-        Output.WriteStdout(sb.ToString());
+        var processes = new List<PsProcessInfo>();
+        foreach (int pid in pids)
+            if (PsProcessInfo.Read(pid) is { } p) processes.Add(p);
+        Output.WriteStdout(PsTable.Format(processes, HostClock(), PasswdNames.Load(), PidDigits(), Utf8Locale()));
         return 0;
     }
 
-    private static (string Uid, string PPid) Status(int pid)
+    /// <summary>Boot time as procps takes it (btime of /proc/stat), uptime for the cpu percentage.</summary>
+    private static PsTable.Clock HostClock()
     {
-        string uid = "?", ppid = "?";
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        double uptime = 0;
+        long boot = 0;
         try
         {
-            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("Uid:", StringComparison.Ordinal)) uid = line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
-                else if (line.StartsWith("PPid:", StringComparison.Ordinal)) ppid = line.Substring(5).Trim();
-            }
+            uptime = double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture);
+            foreach (string line in File.ReadLines("/proc/stat"))
+                if (line.StartsWith("btime ", StringComparison.Ordinal)) boot = long.Parse(line.AsSpan(6).Trim(), CultureInfo.InvariantCulture);
         }
-        catch (IOException) { }
-        return (uid, ppid);
+        catch (Exception e) when (e is IOException or FormatException) { }
+        if (boot == 0) boot = now - (long)uptime;
+        return new PsTable.Clock(now, boot, uptime, TimeZoneInfo.Local);
     }
 
-    private static string Cmdline(int pid)
+    /// <summary>procps sizes pid columns by the number of characters of /proc/sys/kernel/pid_max (5 if unreadable).</summary>
+    private static int PidDigits()
     {
         try
         {
-            string c = File.ReadAllText($"/proc/{pid}/cmdline").TrimEnd('\0').Replace('\0', ' ');
-            if (c.Length > 0) return c;
-            return "[" + File.ReadAllText($"/proc/{pid}/comm").Trim() + "]";
+            int n = File.ReadAllText("/proc/sys/kernel/pid_max").TrimEnd('\n').Length;
+            return n > 0 ? n : 5;
         }
-        catch (IOException) { return "?"; }
+        catch (IOException) { return 5; }
+    }
+
+    /// <summary>Whether ps(1) would run in a UTF-8 locale (the first of LC_ALL, LC_CTYPE, LANG that is set).</summary>
+    private static bool Utf8Locale()
+    {
+        foreach (string v in new[] { "LC_ALL", "LC_CTYPE", "LANG" })
+            if (Environment.GetEnvironmentVariable(v) is { Length: > 0 } locale)
+                return locale.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || locale.Contains("utf8", StringComparison.OrdinalIgnoreCase);
+        return false;
     }
 }

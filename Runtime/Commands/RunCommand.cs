@@ -38,6 +38,7 @@ public sealed class RunCommand : ICommand
         opts.ForegroundConsole = console;
         ContainerRecord r = ContainerCreator.Create(store, id, opts);
         TerminalProxy? proxy = null;
+        Notify.NotifySocket? notify = null;
         // Before start, as runc: a signal the caller sends once the process may run is never lost.
         ForegroundWaiter.SignalForwarder? forwarder = detach ? null : ForegroundWaiter.ForwardSignals();
         try
@@ -45,6 +46,7 @@ public sealed class RunCommand : ICommand
             try
             {
                 if (console is { Requested: true }) proxy = TerminalProxy.Attach(console.ReceiveMaster());
+                if (opts.NotifySocket is { } host) notify = Notify.NotifySocket.Bind(store, id, host);
                 ContainerStarter.Start(store, id);
             }
             catch
@@ -52,11 +54,17 @@ public sealed class RunCommand : ICommand
                 TryDelete(store, id);
                 throw;
             }
-            if (detach) return 0;
+            if (detach)
+            {
+                notify?.WaitAndForward(r.Pid, r.PidStartTime, r.Pid);
+                return 0;
+            }
 
             try
             {
                 forwarder!.Target(r.Pid);
+                // runc: the foreground runtime is what the caller should watch, so MAINPID is ours.
+                notify?.WaitAndForward(r.Pid, r.PidStartTime, System.Environment.ProcessId);
                 return proxy is not null ? proxy.Run(r.Pid) : ForegroundWaiter.Wait(r.Pid);
             }
             finally
@@ -68,6 +76,7 @@ public sealed class RunCommand : ICommand
         {
             proxy?.Dispose();
             forwarder?.Dispose();
+            notify?.Dispose();
         }
     }
 

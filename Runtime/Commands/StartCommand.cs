@@ -15,7 +15,17 @@ public sealed class StartCommand : ICommand
 
     public int Run(GlobalOptions global, ParsedArgs args)
     {
-        ContainerStarter.Start(new StateStore(global.Root), CommandArgs.RequireId(args, Name));
+        var store = new StateStore(global.Root);
+        string id = CommandArgs.RequireId(args, Name);
+        // runc: the socket is bound before the process runs, then start waits for its READY=.
+        using var notify = Notify.NotifySocket.HostAddress(null) is string host && store.Exists(id) && System.IO.Directory.Exists(Notify.NotifySocket.Dir(store, id))
+            ? Notify.NotifySocket.Bind(store, id, host) : null;
+        ContainerStarter.Start(store, id);
+        if (notify is not null)
+        {
+            ContainerRecord r = store.Load(id);
+            notify.WaitAndForward(r.Pid, r.PidStartTime, r.Pid);
+        }
         return 0;
     }
 }

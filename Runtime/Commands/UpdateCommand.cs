@@ -57,7 +57,10 @@ public sealed class UpdateCommand : ICommand
         if (ContainerStatusReader.Read(store, rec) == ContainerStatus.Stopped)
             throw new RuntimeException($"cannot update container {id}: it is stopped");
         var cg = ContainerCgroup.Manager(rec);
-        ContainerCgroup.Run(() => cg.Update(r));
+        foreach (string warning in Cgroups.DeviceRule.AccessWarnings(r.Devices)) Logging.RuntimeLog.Warning(warning);
+        string? skipped = null;
+        ContainerCgroup.Run(() => skipped = cg.Update(r));
+        if (skipped is not null) Logging.RuntimeLog.Warning(skipped);
         return 0;
     }
 

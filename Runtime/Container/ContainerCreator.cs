@@ -25,6 +25,7 @@ public static class ContainerCreator
         PreservedFds.EnsureOpen(opts.PreserveFds);
         LoadedConfig loaded = ConfigLoader.Load(opts.Bundle);
         ConfigValidator.EnsureValid(loaded.Config);
+        Logging.RuntimeLog.Debug($"create {id}: config {loaded.BundlePath}/config.json loaded and valid, rootfs {loaded.RootfsPath}");
 
         store.EnsureRoot();
         using IdLock idLock = IdLock.Acquire(store.Root, id);
@@ -34,24 +35,39 @@ public static class ContainerCreator
         int fifoFd = -1, consoleFd = -1, cgroupFd = -1;
         SyncChannel? sync = null;
         CgroupV2Manager? cgroup = null;
-        bool hooksStarted = false;
+        bool hooksStarted = false, sharedCgroup = false;
         ProcessSpawner.Spawned? spawned = null;
+        HostMountRecord? hostMount = null;
         try
         {
+            if (opts.NotifySocket is not null) Notify.NotifySocket.Prepare(store, id, loaded.Config);
             if (!opts.CgroupsDisabled)
                 cgroup = CgroupV2Manager.ForContainer(loaded.Config.Linux?.CgroupsPath, id);
-            store.Save(IntentRecord(loaded, id, cgroup));
+            hostMount = Rootfs.HostMounts.Before(loaded.RootfsPath, loaded.Config.Linux);
+            store.Save(IntentRecord(loaded, id, cgroup, hostMount));
+            if (cgroup is not null && !Rootless.RootlessCgroup.TryCreate(cgroup, opts.Rootless, loaded.Config.Linux?.CgroupsPath, loaded.Config.Linux?.Resources))
+            {
+                cgroup = null;   // rootless, not delegated, and no limit asked for
+                store.Save(IntentRecord(loaded, id, null, hostMount));
+            }
             if (cgroup is not null)
             {
-                try { cgroup.Create(); }
-                catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+                // runc 1.1.5 warns and goes on (1.2 refuses); a failed create must then not
+                // kill the processes that were there before it.
+                int already = cgroup.Pids().Count;
+                if (already > 0)
                 {
-                    throw new RuntimeException($"config.json: linux.cgroupsPath: cannot create cgroup {cgroup.Dir}: {e.Message}");
+                    sharedCgroup = true;
+                    Logging.RuntimeLog.Warning($"container's cgroup is not empty: {already} process(es) found");
                 }
+                foreach (string warning in DeviceRule.AccessWarnings(loaded.Config.Linux?.Resources?.Devices))
+                    Logging.RuntimeLog.Warning(warning);
                 // A process started in a frozen cgroup stops at once: create would wait forever.
                 if (CgroupFreezer.IsFreezeRequested(cgroup.Dir) || CgroupFreezer.IsFrozen(cgroup.Dir))
                     throw new RuntimeException($"container's cgroup unexpectedly frozen: {cgroup.Dir} (thaw it, or an ancestor, with cgroup.freeze = 0)");
-                cgroup.Apply(loaded.Config.Linux?.Resources); // a CgroupException names the setting and what to do
+                // A CgroupException names the setting and what to do; weights a hybrid host cannot apply are a warning.
+                if (cgroup.Apply(loaded.Config.Linux?.Resources, deviceFilter: !opts.Rootless) is string skipped) Logging.RuntimeLog.Warning(skipped);
+                Logging.RuntimeLog.Debug($"create {id}: cgroup {cgroup.Dir} ready, resources and device filter applied");
             }
             string fifo = store.FifoPath(id);
             if (Sys.Mkfifo(fifo, 0x192 /* 0622 */) < 0) throw new SyscallException($"mkfifo {fifo}", Sys.LastErrno);
@@ -88,12 +104,14 @@ public static class ContainerCreator
                 PreserveFds = opts.PreserveFds + ListenFds(),
                 NoPivot = opts.NoPivot,
                 NoNewKeyring = opts.NoNewKeyring,
+                CgroupDir = cgroup?.Dir,
             };
             InitPlan plan = InitPlanBuilder.Build(req);
             cgroupFd = cgroup is null ? -1 : Sys.Open(cgroup.Dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
             spawned = InitSpawner.Spawn(req, plan, sync, cgroupFd, cgroup is null ? null : cgroup.AddProcess,
                 pid => { hooksStarted = true; RunCreateHooks(loaded, id, pid); });
             int initPid = spawned.Value.Pid;
+            Logging.RuntimeLog.Debug($"create {id}: init {initPid} ran its plan and waits on exec.fifo");
 
             var record = new ContainerRecord
             {
@@ -109,16 +127,19 @@ public static class ContainerCreator
                 OwnPidNamespace = plan.Namespaces.NewPidNamespace,
                 CgroupPath = cgroup?.Dir,
                 Hooks = loaded.Config.Hooks,
+                HostMount = hostMount,
             };
+            if (hostMount is not null) Rootfs.HostMounts.Confirm(hostMount);
             if (loaded.Config.Hooks?.StartContainer is { Count: > 0 })
             {
                 record.StartContainerProcess = loaded.Config.Process;
                 record.StartContainerSeccomp = loaded.Config.Linux?.Seccomp;
-                record.StartContainerSetgroups = InitPlanBuilder.SetgroupsAllowed(plan.Namespaces, HostFacts.Probe());
+                record.StartContainerSetgroups = InitPlanBuilder.SetgroupsAllowed(plan.Namespaces, loaded.Config.Linux);
             }
             store.Save(record);
             if (opts.PidFile is { } pf) PidFile.Write(pf, initPid);
             ProcessSpawner.Release(spawned.Value, plan.Plan, sync, loaded.Config.Process);
+            Logging.RuntimeLog.Debug($"create {id}: state saved, created");
             return record;
         }
         catch
@@ -133,9 +154,24 @@ public static class ContainerCreator
             if (hooksStarted)
                 Hooks.HookRunner.RunAllWarnOnly("poststop", loaded.Config.Hooks?.Poststop,
                     Hooks.HookState.Json(loaded.Config.OciVersion, id, "stopped", 0, loaded.BundlePath, loaded.Config.Annotations));
-            cgroup?.Destroy(TimeSpan.FromSeconds(5));
-            store.Remove(id);
-            idLock.Unlink();
+            // The init's mounts in the caller's namespace outlive it. If they cannot be detached,
+            // the state stays, so that `delete --force` can try again.
+            bool mountsGone = true;
+            if (hostMount is not null)
+            {
+                try { Rootfs.HostMounts.Undo(hostMount); }
+                catch (RuntimeException e)
+                {
+                    Logging.RuntimeLog.Warning(e.Message);
+                    mountsGone = false;
+                }
+            }
+            if (!sharedCgroup) cgroup?.Destroy(TimeSpan.FromSeconds(5));
+            if (mountsGone)
+            {
+                store.Remove(id);
+                idLock.Unlink();
+            }
             throw;
         }
         finally
@@ -154,6 +190,7 @@ public static class ContainerCreator
     private static void RunCreateHooks(LoadedConfig loaded, string id, int pid)
     {
         var h = loaded.Config.Hooks;
+        if (h?.Prestart is not { Count: > 0 } && h?.CreateRuntime is not { Count: > 0 } && h?.CreateContainer is not { Count: > 0 }) return;
         byte[] state = Hooks.HookState.Json(loaded.Config.OciVersion, id, "creating", pid, loaded.BundlePath, loaded.Config.Annotations);
         // Working directories as runc's: it runs in the bundle, and its init enters the rootfs
         // (mounted, not yet pivoted) before the createContainer hooks.
@@ -163,8 +200,9 @@ public static class ContainerCreator
     }
 
     /// <summary>What `delete --force` needs if this process dies before the real record exists.</summary>
-    private static ContainerRecord IntentRecord(LoadedConfig loaded, string id, CgroupV2Manager? cgroup) => new()
+    private static ContainerRecord IntentRecord(LoadedConfig loaded, string id, CgroupV2Manager? cgroup, HostMountRecord? hostMount) => new()
     {
+        HostMount = hostMount,
         OciVersion = loaded.Config.OciVersion,
         Id = id,
         Pid = 0, // no process yet: the container reads as stopped, and `delete` removes the rest

@@ -29,6 +29,7 @@ public static class ContainerDeleter
             return;
         }
         ContainerStatus status = ContainerStatusReader.Read(store, r);
+        Logging.RuntimeLog.Debug($"delete {id}: status {ContainerStatusReader.Name(status)}, init {r.Pid}{(force ? ", --force" : "")}");
         switch (status)
         {
             case ContainerStatus.Stopped:
@@ -44,10 +45,16 @@ public static class ContainerDeleter
                 break;
         }
         RunPoststopOnce(store, r);
+        if (r.HostMount is { } hostMount) Rootfs.HostMounts.Undo(hostMount);
         if (r.CgroupPath is { } dir)
-            Cgroups.CgroupV2Manager.DestroyDir(dir, System.TimeSpan.FromSeconds(10));
+        {
+            int others = OnlyItsInit(r) ? Cgroups.CgroupProcs.All(dir).Count : 0;
+            if (others == 0) Cgroups.CgroupV2Manager.DestroyDir(dir, System.TimeSpan.FromSeconds(10));
+            else Logging.RuntimeLog.Warning($"cgroup {dir} is left in place: it still has {others} process(es) of another container sharing its cgroupsPath");
+        }
         store.Remove(id);
         idLock.Unlink();
+        Logging.RuntimeLog.Debug($"delete {id}: processes gone, cgroup and state removed");
     }
 
     /// <summary>
@@ -73,9 +80,17 @@ public static class ContainerDeleter
         Hooks.HookRunner.RunAllWarnOnly("poststop", hooks, Hooks.HookState.Json(r.OciVersion, r.Id, "stopped", 0, r.Bundle, r.Annotations));
     }
 
+    /// <summary>
+    /// With its own pid namespace every process of the container dies with its init, so whatever is
+    /// still in its cgroup then belongs to another container given the same cgroupsPath (runc 1.1.5
+    /// allows that, with a warning, and leaves them alone too). Without one, the cgroup is all that
+    /// tells the container's processes apart, and everything in it is killed, as runc does.
+    /// </summary>
+    private static bool OnlyItsInit(ContainerRecord r) => r.OwnPidNamespace && r.Pid > 0;
+
     private static void KillAndWait(ContainerRecord r)
     {
-        if (r.CgroupPath is { } cg && !Cgroups.CgroupV2Manager.KillAll(cg))
+        if (!OnlyItsInit(r) && r.CgroupPath is { } cg && !Cgroups.CgroupV2Manager.KillAll(cg))
             foreach (int pid in ContainerKiller.CgroupPids(cg)) Sys.Kill(pid, Signals.SIGKILL);
         Sys.Kill(r.Pid, Signals.SIGKILL);
         if (!ContainerKiller.WaitGone(r, 10_000))

@@ -25,6 +25,9 @@ public static class ContainerExecutor
             throw new RuntimeException("cannot exec in a paused container (use --ignore-paused)", FailureExitCode);
 
         LinuxSpec? linux = config.Linux;
+        string? cgroupDir;
+        try { cgroupDir = ExecSubCgroup.Resolve(o.Cgroups, r.CgroupPath, r.Id); }
+        catch (RuntimeException e) { throw new RuntimeException(e.Message, e, FailureExitCode); }
         int consoleFd = -1, cgroupFd = -1;
         ForegroundConsole? foreground = null;
         ForegroundWaiter.SignalForwarder? forwarder = null;
@@ -55,11 +58,14 @@ public static class ContainerExecutor
 
             using var sync = SyncChannel.Create();
             var built = ExecPlanBuilder.Build(r.Pid, process, linux?.Seccomp, linux?.Personality, store.Root, sync, consoleFd, o.PreserveFds);
-            cgroupFd = r.CgroupPath is { } dir && Directory.Exists(dir) ? Sys.Open(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0) : -1;
+            cgroupFd = cgroupDir is { } dir && Directory.Exists(dir) ? Sys.Open(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0) : -1;
             var handlers = new SpawnHandlers
             {
                 CgroupFd = cgroupFd,
-                PlaceInCgroup = pid => JoinCgroup(r, pid),
+                PlaceInCgroup = pid => JoinCgroup(cgroupDir, pid),
+                // Each exec'd process loads its own filter: its NOTIFY listener fd goes to
+                // listenerPath like the init's, with this process's pid and the container's state.
+                OnFd = (pid, fd) => SeccompListener.Send(linux?.Seccomp ?? new LinuxSeccomp(), fd, pid, State(r, status)),
                 // The container's oomScoreAdj, not the caller's (kubelet's exec probes run under the shim).
                 BeforeGo = pid => { if (config.Process?.OomScoreAdj is int adj) InitSpawner.WriteOomScoreAdj(pid, adj); },
                 EofMeansExec = true,
@@ -69,6 +75,7 @@ public static class ContainerExecutor
             // Before the spawn, as runc: a signal the caller sends once the process runs is never lost.
             forwarder = o.Detach ? null : ForegroundWaiter.ForwardSignals();
             int pid = ProcessSpawner.Spawn(built.Plan, 0, sync, built.ParentFds, handlers).Pid;
+            Logging.RuntimeLog.Debug($"exec in {r.Id}: process {pid} exec'd {(o.Detach ? "(detached)" : "(waiting for it)")}");
             if (o.PidFile is { } pf)
             {
                 // A process nobody can find by its pid file would run unsupervised: end it (runc fails the same way).
@@ -97,12 +104,23 @@ public static class ContainerExecutor
         }
     }
 
-    private static void JoinCgroup(ContainerRecord r, int pid)
+    private static void JoinCgroup(string? dir, int pid)
     {
-        if (r.CgroupPath is not { } dir || !Directory.Exists(dir)) return;
+        if (dir is null || !Directory.Exists(dir)) return;
         try { File.WriteAllText(Path.Combine(dir, "cgroup.procs"), pid.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         catch (IOException e) { throw new RuntimeException($"join the container's cgroup {dir}: {e.Message}"); }
     }
+
+    /// <summary>The container's state as `state` prints it: its pid is the init's.</summary>
+    private static Spec.State.ContainerState State(ContainerRecord r, ContainerStatus status) => new()
+    {
+        OciVersion = r.OciVersion,
+        Id = r.Id,
+        Status = ContainerStatusReader.Name(status),
+        Pid = r.Pid,
+        Bundle = r.Bundle,
+        Annotations = r.Annotations,
+    };
 
     /// <summary>
     /// The container's config.json, read once per exec: its process is the base of a flags-only

@@ -26,10 +26,13 @@ public static unsafe class ContainerStarter
 
         // runtime.md: startContainer hooks run in the container's namespaces before the user
         // process; a failure fails start and the container must not run the process.
+        // The state JSON and the hooks' credentials (a seccomp compile) only when there are hooks:
+        // building them cost more than the rest of a hookless start.
         try
         {
-            Hooks.HookRunner.RunAll("startContainer", r.Hooks?.StartContainer, Hooks.HookState.Json(r.OciVersion, id, "created", r.Pid, r.Bundle, r.Annotations), joinPid: r.Pid,
-                credentials: StartContainerCredentials(store, r));
+            if (r.Hooks?.StartContainer is { Count: > 0 } startHooks)
+                Hooks.HookRunner.RunAll("startContainer", startHooks, Hooks.HookState.Json(r.OciVersion, id, "created", r.Pid, r.Bundle, r.Annotations), joinPid: r.Pid,
+                    credentials: StartContainerCredentials(store, r));
         }
         catch (RuntimeException)
         {
@@ -37,6 +40,7 @@ public static unsafe class ContainerStarter
             throw;
         }
 
+        Logging.RuntimeLog.Debug($"start {id}: init {r.Pid}, startContainer hooks done, releasing exec.fifo");
         string fifo = store.FifoPath(id);
         int fd = Sys.Open(fifo, O.RDONLY | O.NONBLOCK | O.CLOEXEC, 0);
         if (fd < 0) throw new SyscallException($"open {fifo}", Sys.LastErrno);
@@ -78,11 +82,13 @@ public static unsafe class ContainerStarter
             int errno = System.BitConverter.ToInt32(record, 8);
             throw new RuntimeException($"container init failed to exec process.args: {Sys.ErrnoText(errno)}");
         }
+        Logging.RuntimeLog.Debug($"start {id}: process.args exec'd, running poststart hooks");
         // runtime.md "Lifecycle" step 9: a failing poststart hook is an error; the container is
         // stopped and the lifecycle continues at poststop (run once, by the caller's delete).
         try
         {
-            Hooks.HookRunner.RunAll("poststart", r.Hooks?.Poststart, Hooks.HookState.Json(r.OciVersion, id, "running", r.Pid, r.Bundle, r.Annotations));
+            if (r.Hooks?.Poststart is { Count: > 0 } poststart)
+                Hooks.HookRunner.RunAll("poststart", poststart, Hooks.HookState.Json(r.OciVersion, id, "running", r.Pid, r.Bundle, r.Annotations));
         }
         catch (RuntimeException)
         {

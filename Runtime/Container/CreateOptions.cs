@@ -13,4 +13,8 @@ public sealed class CreateOptions
     public bool NoNewKeyring { get; init; }
     /// <summary>`--cgroup-manager disabled`: no cgroup is created or joined.</summary>
     public bool CgroupsDisabled { get; init; }
+    /// <summary>Rootless mode (global --rootless, detected by default): a cgroup the caller cannot create is tolerated when no limit needs it.</summary>
+    public bool Rootless { get; init; }
+    /// <summary>The caller's sd_notify socket (--notify-socket or $NOTIFY_SOCKET): the container gets /run/notify (Notify/NotifySocket).</summary>
+    public string? NotifySocket { get; init; }
 }

@@ -8,4 +8,6 @@ public sealed class ExecOptions
     public bool Detach { get; init; }
     public bool IgnorePaused { get; init; }
     public int PreserveFds { get; init; }
+    /// <summary>--cgroup values as given (ExecSubCgroup reads them).</summary>
+    public System.Collections.Generic.IReadOnlyList<string> Cgroups { get; init; } = System.Array.Empty<string>();
 }

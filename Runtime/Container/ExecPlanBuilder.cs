@@ -28,7 +28,8 @@ public static class ExecPlanBuilder
         ProcessPlan plan;
         try
         {
-            plan = Compose(p, personality, host, joins, SeccompPlanner.Compile(seccomp, stateRoot), sync.ChildFd, consoleSocketFd, preserveFds);
+            plan = Compose(p, personality, host, joins, SeccompPlanner.Compile(seccomp, stateRoot), sync.ChildFd, consoleSocketFd, preserveFds,
+                IdMapWriter.SetgroupsAllowedIn(initPid));
         }
         catch
         {
@@ -41,7 +42,9 @@ public static class ExecPlanBuilder
     }
 
     /// <summary>The exec plan as a function of the process, the host's facts and the parent's fds (PlanGoldenTests).</summary>
-    public static ProcessPlan Compose(ProcessSpec p, LinuxPersonality? personality, HostFacts host, List<(string Type, int Fd)> joins, SeccompProgram? filter, int childSyncFd, int consoleSocketFd, int preserveFds)
+    /// <param name="setgroupsAllowed">False when the container's user namespace denies setgroups (a rootless runtime wrote its gid map).</param>
+    public static ProcessPlan Compose(ProcessSpec p, LinuxPersonality? personality, HostFacts host, List<(string Type, int Fd)> joins, SeccompProgram? filter, int childSyncFd, int consoleSocketFd, int preserveFds,
+        bool setgroupsAllowed = true)
     {
         var plan = new ProcessPlan();
         // The plan starts in the sealed init, after the runtime placed this process in the
@@ -62,7 +65,7 @@ public static class ExecPlanBuilder
         FdCloser.Emit(plan, 3 + Math.Max(0, preserveFds), childSyncFd);
         CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
 #endif
-        LaunchPlanner.EmitCredentials(plan, p, filter, setgroupsAllowed: true, host);
+        LaunchPlanner.EmitCredentials(plan, p, filter, setgroupsAllowed, host);
         LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, "");
         LaunchPlanner.EmitExec(plan, p, "");
         return plan;

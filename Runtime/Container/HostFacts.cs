@@ -15,6 +15,8 @@ public sealed record HostFacts
 {
     /// <summary>The runtime's uid (an unprivileged runtime may not setgroups in its new user namespace).</summary>
     public required uint Uid { get; init; }
+    /// <summary>The runtime itself runs in a user namespace other than the host's (rootless podman): mknod fails there.</summary>
+    public required bool InUserNamespace { get; init; }
     /// <summary>/proc/sys/kernel/cap_last_cap.</summary>
     public required int CapLastCap { get; init; }
     public required bool AppArmor { get; init; }
@@ -38,6 +40,7 @@ public sealed record HostFacts
     public static HostFacts Probe() => _probed ??= new HostFacts
     {
         Uid = Sys.GetUid(),
+        InUserNamespace = Rootless.RootlessMode.InChildUserNamespace(),
         CapLastCap = CapabilitySet.KernelLastCap(),
         AppArmor = SecurityModules.AppArmorEnabled,
         Selinux = SecurityModules.SelinuxEnabled,

@@ -19,36 +19,52 @@ namespace OciRuntime.Container;
 public static class InitPlanBuilder
 {
     /// <summary>The parent's resources a plan refers to by number, opened before it is composed.</summary>
-    public sealed record ParentFds(List<(string Type, int Fd)> Joins, IReadOnlyDictionary<int, int> Idmaps, int MaskNullSource);
+    /// <param name="BindSourceSocket">The init's end of the bind-source socket pair (BindSources), or -1.</param>
+    public sealed record ParentFds(List<(string Type, int Fd)> Joins, IReadOnlyDictionary<int, int> Idmaps, int MaskNullSource, int BindSourceSocket = -1);
 
     /// <summary>The edge: probes the host, opens the parent's fds, compiles seccomp, then composes the plan.</summary>
     public static InitPlan Build(InitRequest req)
     {
         OciConfig c = req.Config.Config;
         NamespacePlanner ns = Prepare(c, out ProcessSpec p);
+        bool ownMountNs = OwnMountNamespace(ns);
         HostFacts host = HostFacts.Probe();
         LsmPlanner.Check(p, c.Linux, host);
         List<(string Type, int Fd)> joinFds = ns.OpenJoinFds();
         Dictionary<int, int> idmapFds = new();
         int maskNullFd = -1;
+        List<(string Source, string Where)> bindSources = new();
+        (int Init, int Helper) sourceSockets = (-1, -1);
         ProcessPlan plan;
         try
         {
+            if (InUserNamespace(ns) && ownMountNs)
+            {
+                bindSources = BindSources.Of(c.Mounts, req.Config.BundlePath);
+                if (bindSources.Count > 0) sourceSockets = BindSources.SocketPair();
+            }
             idmapFds = Rootfs.IdmapUserNamespace.ForMounts(c.Mounts);
             maskNullFd = PathMaskPlanner.OpenNullSource(c.Linux?.MaskedPaths);
-            plan = Compose(req, ns, host, new ParentFds(joinFds, idmapFds, maskNullFd), SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot));
+            plan = Compose(req, ns, host, new ParentFds(joinFds, idmapFds, maskNullFd, sourceSockets.Init),
+                SeccompPlanner.Compile(c.Linux?.Seccomp, req.StateRoot), CgroupFallback(c, ns, req.CgroupDir));
         }
         catch
         {
             foreach (var (_, fd) in joinFds) Sys.Close(fd);
             foreach (int fd in idmapFds.Values) Sys.Close(fd);
             if (maskNullFd >= 0) Sys.Close(maskNullFd);
+            if (sourceSockets.Init >= 0) { Sys.Close(sourceSockets.Init); Sys.Close(sourceSockets.Helper); }
             throw;
         }
         var parentFds = new List<int>(idmapFds.Values);
         if (maskNullFd >= 0) parentFds.Add(maskNullFd);
+        if (sourceSockets.Init >= 0) parentFds.Add(sourceSockets.Init);
         foreach (var (_, fd) in joinFds) parentFds.Add(fd);
-        return new InitPlan { Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds };
+        return new InitPlan
+        {
+            Plan = plan, Namespaces = ns, ParentFdsForChild = parentFds, OwnMountNamespace = ownMountNs,
+            BindSources = bindSources, BindSourceSocket = sourceSockets.Helper,
+        };
     }
 
     /// <summary>The checks that need nothing but the config, and the namespace plan.</summary>
@@ -57,16 +73,19 @@ public static class InitPlanBuilder
         p = c.Process ?? throw new RuntimeException("config.json: process: a container needs a process to run");
         if (p.Args is not { Count: > 0 }) throw new RuntimeException("config.json: process.args: must contain at least one entry");
         NamespacePlanner ns = NamespacePlanner.From(c.Linux);
-        if (!ns.NewMountNamespace && !ns.Joins.Exists(j => j.Type == "mount"))
-            throw new RuntimeException("config.json: linux.namespaces: a new mount namespace is required (add {\"type\": \"mount\"}); the runtime will not build a rootfs in the host's mount namespace");
+        if (!OwnMountNamespace(ns)) HostMounts.EnsureAllowed(c.Linux, InUserNamespace(ns));
         return ns;
     }
+
+    /// <summary>False for a config without a mount namespace: the rootfs is then set up in the caller's (HostMounts).</summary>
+    private static bool OwnMountNamespace(NamespacePlanner ns) => ns.NewMountNamespace || ns.Joins.Exists(j => j.Type == "mount");
 
     /// <summary>
     /// The init's plan as a function of the config, the host's facts and the parent's fds: no
     /// probing, no fd opened here, so unit tests compose plans for made-up hosts (PlanGoldenTests).
     /// </summary>
-    public static ProcessPlan Compose(InitRequest req, NamespacePlanner ns, HostFacts host, ParentFds fds, Seccomp.SeccompProgram? filter)
+    /// <param name="cgroupFallback">What a cgroup2 mount binds when the kernel refuses it (<see cref="CgroupFallback"/>), or null.</param>
+    public static ProcessPlan Compose(InitRequest req, NamespacePlanner ns, HostFacts host, ParentFds fds, Seccomp.SeccompProgram? filter, string? cgroupFallback = null)
     {
         OciConfig c = req.Config.Config;
         ProcessSpec p = c.Process!;
@@ -77,13 +96,21 @@ public static class InitPlanBuilder
             // cgroup are set), already non-dumpable (Native/init/interpret.c).
             plan.HandOver(req.ExecFifoFd);
             ns.Emit(plan, joinFds, c.Linux?.TimeOffsets);
+            if (fds.BindSourceSocket >= 0)
+            {
+                // The container's mount namespace exists now: the runtime opens the bind sources in it (BindSources).
+                plan.Op(PlanOp.SyncSend, "ask the runtime for the bind mount sources", (long)PlanMessageType.MountSources);
+                plan.Op(PlanOp.SyncWait, "wait for the bind mount sources");
+            }
             plan.Syscall(Nr.umask, "clear the umask for device and directory creation", 0L);
 
             RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot, host,
-                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, fds.Idmaps, fds.MaskNullSource);
+                HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, fds.Idmaps, fds.MaskNullSource,
+                OwnMountNamespace(ns), fds.BindSourceSocket, cgroupFallback);
             EmitUts(plan, c);
             if (p.Terminal == true) plan.HandOver(req.ConsoleSocketFd);
             TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
+            RootfsPlanner.EmitFinalize(plan, c);
             if (!req.NoNewKeyring)
                 plan.Syscall(Nr.keyctl, "join a new session keyring", 1L /* KEYCTL_JOIN_SESSION_KEYRING */, PlanArg.Str("_ses." + req.Id))
                     .Tolerate(Errno.ENOSYS);
@@ -101,11 +128,23 @@ public static class InitPlanBuilder
             SchedulingPlanner.EmitProcess(plan, p);
             SchedulingPlanner.EmitPersonality(plan, c.Linux?.Personality);
             MemoryPolicyPlanner.Emit(plan, c.Linux?.MemoryPolicy);
-            LaunchPlanner.EmitCredentials(plan, p, filter, SetgroupsAllowed(ns, host), host);
+            LaunchPlanner.EmitCredentials(plan, p, filter, SetgroupsAllowed(ns, c.Linux), host);
             LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, " (process.args[0])");
             EmitExecHandshake(plan, req, p);
         }
         return plan;
+    }
+
+    /// <summary>
+    /// What a cgroup2 mount binds when the kernel refuses to mount one (runc's mountCgroupV2): the
+    /// container's own cgroup when it has a cgroup namespace, else the host's whole cgroup2 mount.
+    /// </summary>
+    private static string? CgroupFallback(OciConfig c, NamespacePlanner ns, string? cgroupDir)
+    {
+        if (!MountPlanner.HasCgroupMount(c.Mounts)) return null;
+        bool cgroupNs = (ns.UnshareFlags & Clone.NEWCGROUP) != 0 || (ns.CloneFlags & Clone.NEWCGROUP) != 0;
+        if (cgroupNs && cgroupDir is not null) return cgroupDir;
+        return Cgroups.CgroupMount.FindUnified();
     }
 
     public static bool HasCreateHooks(HooksSpec? h) =>
@@ -120,8 +159,8 @@ public static class InitPlanBuilder
 
     private static bool InUserNamespace(NamespacePlanner ns) => ns.NewUserNamespace || ns.Joins.Exists(j => j.Type == "user");
 
-    /// <summary>In a user namespace created by an unprivileged runtime, setgroups is denied.</summary>
-    public static bool SetgroupsAllowed(NamespacePlanner ns, HostFacts host) => !(ns.NewUserNamespace && host.Uid != 0);
+    /// <summary>In a user namespace whose gid map an unprivileged runtime wrote itself, setgroups is denied (IdMapWriter).</summary>
+    public static bool SetgroupsAllowed(NamespacePlanner ns, LinuxSpec? linux) => !ns.NewUserNamespace || IdMapWriter.SetgroupsAllowed(linux);
 
     private static void EmitUts(ProcessPlan plan, OciConfig c)
     {

@@ -15,4 +15,6 @@ public sealed class InitRequest
     public int PreserveFds { get; init; }
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }
+    /// <summary>The container's cgroup directory (null with cgroups disabled): what a refused cgroup2 mount binds in a cgroup namespace.</summary>
+    public string? CgroupDir { get; init; }
 }

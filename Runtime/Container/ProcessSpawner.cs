@@ -16,7 +16,9 @@ public sealed class SpawnHandlers
     public Action<int>? OnMaps { get; init; }
     /// <summary>The child waits with its rootfs mounted for the create hooks.</summary>
     public Action<int>? OnHooks { get; init; }
-    /// <summary>The child sent an fd (the seccomp listener): (pid, fd); the spawner closes the fd.</summary>
+    /// <summary>The child entered its namespaces and waits for its bind mount sources (BindSources).</summary>
+    public Action<int>? OnMountSources { get; init; }
+    /// <summary>The child sent an fd (the seccomp listener): (pid, fd); the spawner closes the fd, then sends GO.</summary>
     public Action<int, int>? OnFd { get; init; }
     /// <summary>exec: the channel closing (close-on-exec) means execve succeeded; init: it means the child died.</summary>
     public bool EofMeansExec { get; init; }
@@ -44,6 +46,11 @@ public static unsafe class ProcessSpawner
     /// <param name="parentFdsForChild">runtime fds only the child uses: handed over to it, and closed here once it has them.</param>
     public static Spawned Spawn(ProcessPlan plan, ulong cloneFlags, SyncChannel sync, IReadOnlyCollection<int> parentFdsForChild, SpawnHandlers h)
     {
+        if (Logging.RuntimeLog.DebugEnabled)
+        {
+            Logging.RuntimeLog.Debug($"{h.What}: clone flags 0x{cloneFlags:x}, plan of {plan.Steps.Count} steps follows");
+            Logging.RuntimeLog.DebugLines($"{h.What} plan: ", PlanDump.Format(plan));
+        }
         foreach (int fd in parentFdsForChild) plan.HandOver(fd);
         byte[] bytes;
         try
@@ -102,9 +109,14 @@ public static unsafe class ProcessSpawner
                         h.OnHooks?.Invoke(final);
                         sync.Send(PlanMessageType.Go);
                         break;
+                    case PlanMessageType.MountSources:
+                        h.OnMountSources?.Invoke(final);
+                        sync.Send(PlanMessageType.Go);
+                        break;
                     case PlanMessageType.Fd:
                         try { h.OnFd?.Invoke(final, msg.Fd); }
                         finally { if (msg.Fd >= 0) Sys.Close(msg.Fd); }
+                        sync.Send(PlanMessageType.Go);   // the child waits until its fd is delivered
                         break;
                     case PlanMessageType.Error:
                         throw new RuntimeException(InitErrors.Describe(plan, h.Process, msg.Step, msg.Errno));

@@ -15,25 +15,34 @@ namespace OciRuntime.Container;
 /// </summary>
 public static class SeccompListener
 {
-    public static void Send(LinuxSeccomp seccomp, int listenerFd, int pid, string id, Spec.Loading.LoadedConfig loaded)
+    /// <summary>The container's init, during create: the state says "creating" and its pid is the init's.</summary>
+    public static void Send(LinuxSeccomp seccomp, int listenerFd, int pid, string id, Spec.Loading.LoadedConfig loaded) =>
+        Send(seccomp, listenerFd, pid, new ContainerState
+        {
+            OciVersion = loaded.Config.OciVersion,
+            Id = id,
+            Status = "creating",
+            Pid = pid,
+            Bundle = loaded.BundlePath,
+            Annotations = loaded.Config.Annotations,
+        });
+
+    /// <summary>
+    /// Any process of the container (an exec'd one too): <paramref name="processPid"/> is the
+    /// process whose filter the fd listens to, <paramref name="container"/> the container's state
+    /// (its pid is the init's), as runc sends them.
+    /// </summary>
+    public static void Send(LinuxSeccomp seccomp, int listenerFd, int processPid, ContainerState container)
     {
         string path = seccomp.ListenerPath ?? throw new RuntimeException(
             "config.json: linux.seccomp.listenerPath: a SCMP_ACT_NOTIFY rule needs a listenerPath to send the notify fd to");
         var state = new ContainerProcessState
         {
-            OciVersion = loaded.Config.OciVersion,
+            OciVersion = container.OciVersion,
             Fds = new List<string> { "seccompFd" },
-            Pid = pid,
+            Pid = processPid,
             Metadata = seccomp.ListenerMetadata,
-            State = new ContainerState
-            {
-                OciVersion = loaded.Config.OciVersion,
-                Id = id,
-                Status = "creating",
-                Pid = pid,
-                Bundle = loaded.BundlePath,
-                Annotations = loaded.Config.Annotations,
-            },
+            State = container,
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(state, SpecJsonContext.Default.ContainerProcessState);
         int sock = UnixSocket.Connect(path);

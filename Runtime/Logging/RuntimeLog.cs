@@ -50,16 +50,41 @@ public static class RuntimeLog
         Append("error", message);
     }
 
+    /// <summary>
+    /// To --log when given, else stderr (runc's logrus does the same): in `create` without a
+    /// terminal fd 2 is the container's stderr, so a warning there would land in its output (a CRI
+    /// container's log file). Errors go to both: the container never runs then.
+    /// </summary>
     public static void Warning(string message)
     {
         message = OneLine.Escape(message);
-        WriteStderr("warning: " + message);
-        Append("warning", message);
+        if (s_path is null) WriteStderr("warning: " + message);
+        else Append("warning", message);
     }
 
+    /// <summary>A warning for the --log file only: expected on every run of its kind (rootless without a cgroup), so not worth a line on the caller's stderr.</summary>
+    public static void WarningToLog(string message) => Append("warning", OneLine.Escape(message));
+
+    /// <summary>--debug: callers test it before building an expensive message (a plan dump).</summary>
+    public static bool DebugEnabled => s_debug;
+
+    /// <summary>
+    /// A --debug line: to the --log file, or, without one, to stderr as runc's logrus does
+    /// (nothing at all without --debug).
+    /// </summary>
     public static void Debug(string message)
     {
-        if (s_debug) Append("debug", OneLine.Escape(message));
+        if (!s_debug) return;
+        message = OneLine.Escape(message);
+        if (s_path is null) WriteStderr("debug: " + message);
+        else Append("debug", message);
+    }
+
+    /// <summary>One debug line per line of <paramref name="text"/> (a plan dump), each prefixed.</summary>
+    public static void DebugLines(string prefix, string text)
+    {
+        if (!s_debug) return;
+        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Debug(prefix + line);
     }
 
     private static void WriteStderr(string message)

@@ -10,8 +10,9 @@ namespace OciRuntime.Process;
 /// <summary>
 /// config-linux.md "Seccomp": the filter is compiled in C# (Seccomp/), cached under
 /// &lt;root&gt;/seccomp-cache, and loaded by one plan step. With a NOTIFY rule the kernel returns a
-/// listener fd, which the init hands to the runtime over the sync socket; the runtime, which
-/// knows the host pid, sends it on to linux.seccomp.listenerPath (ContainerCreator).
+/// listener fd, which the init (or an exec'd process) hands to the runtime over the sync socket;
+/// the runtime, which knows the host pid, sends it on to linux.seccomp.listenerPath
+/// (SeccompListener) and then lets the process go on.
 /// </summary>
 public static class SeccompPlanner
 {
@@ -33,5 +34,8 @@ public static class SeccompPlanner
         if (!program.NeedsListener) return;
         plan.Op(PlanOp.SyncSendFd, "hand the seccomp listener fd to the runtime", PlanArg.Slot(listener));
         plan.Syscall(Nr.close, "close the seccomp listener fd", PlanArg.Slot(listener));
+        // As runc's procSeccompDone: nothing of the process runs until its listener holds the fd,
+        // and a failed delivery ends the process before it ran anything.
+        plan.Op(PlanOp.SyncWait, "wait until the runtime has sent the listener fd to linux.seccomp.listenerPath");
     }
 }

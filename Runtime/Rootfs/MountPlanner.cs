@@ -25,10 +25,18 @@ public sealed class MountPlanner
     private readonly string? _mountLabel;
     private readonly string? _rootfs;
     private readonly Container.HostFacts _host;
+    private readonly int _sourceSocket;
+    private readonly string? _cgroupFallback;
+    private readonly PlanSlot _source;
 
-    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace, Container.HostFacts host, IReadOnlyDictionary<int, int>? idmapFds = null, string? mountLabel = null, string? rootfs = null)
+    /// <param name="bindSourceSocket">In a user namespace: the socket the runtime sends every bind source on, as an fd (<see cref="BindSources"/>); -1: binds open their source by path.</param>
+    /// <param name="cgroupFallback">What a cgroup2 mount binds instead when the kernel refuses it (EPERM/EBUSY: a user namespace without its own cgroup namespace), or null.</param>
+    public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace, Container.HostFacts host, IReadOnlyDictionary<int, int>? idmapFds = null, string? mountLabel = null, string? rootfs = null,
+        int bindSourceSocket = -1, string? cgroupFallback = null)
     {
         _host = host;
+        _sourceSocket = bindSourceSocket;
+        _cgroupFallback = cgroupFallback;
         _rootfs = rootfs;
         _mountLabel = mountLabel;
         _idmapFds = idmapFds ?? new Dictionary<int, int>();
@@ -38,6 +46,8 @@ public sealed class MountPlanner
         _newNetNs = newNetworkNamespace;
         _target = plan.NewSlot();
         _tree = plan.NewSlot();
+        // Only plans that receive bind sources need the slot (and the golden plans stay as they were).
+        _source = bindSourceSocket >= 0 ? plan.NewSlot() : new PlanSlot(-1);
     }
 
     /// <summary>True when a mount in the config puts a fresh filesystem (not a bind) on /dev.</summary>
@@ -54,6 +64,34 @@ public sealed class MountPlanner
     }
 
     public static string Normalize(string p) => "/" + string.Join('/', SafePath.Components(p));
+
+    public static bool IsBind(MountSpec m) => m.Type == "bind" || MountOptions.Parse(m.Options).IsBind;
+
+    /// <summary>A bind source as the runtime resolves it: relative to the bundle.</summary>
+    public static string BindSource(string bundle, string source) => Path.IsPathRooted(source) ? source : Path.GetFullPath(Path.Combine(bundle, source));
+
+    /// <summary>
+    /// True when the config's /dev (a fresh filesystem, not a bind) asks for "ro": the init mounts
+    /// it writable and makes it read-only only after /dev/pts, /dev/shm, the devices, the symlinks
+    /// and /dev/console are in it (runc's finalizeRootfs), in <see cref="RootfsPlanner.EmitFinalize"/>.
+    /// </summary>
+    public static bool DevReadonlyLast(IReadOnlyList<MountSpec>? mounts)
+    {
+        if (!HasOwnDev(mounts)) return false;
+        bool ro = false;
+        foreach (MountSpec m in mounts!)
+            if (Normalize(m.Destination) == "/dev") ro = (MountOptions.Parse(m.Options).Flags & MountFlags.RDONLY) != 0;
+        return ro;
+    }
+
+    /// <summary>True when a mount in the config is a cgroup filesystem (which may need <c>cgroupFallback</c>).</summary>
+    public static bool HasCgroupMount(IReadOnlyList<MountSpec>? mounts)
+    {
+        if (mounts is null) return false;
+        foreach (MountSpec m in mounts)
+            if (!IsBind(m) && m.Type is "cgroup" or "cgroup2") return true;
+        return false;
+    }
 
     public void EmitAll(IReadOnlyList<MountSpec>? mounts)
     {
@@ -94,7 +132,7 @@ public sealed class MountPlanner
             throw new RuntimeException($"config.json: {where}.destination: \"{m.Destination}\" leads to {resolved} through a symlink in the rootfs: {viaLink}");
     }
 
-    private string BindSource(string source) => Path.IsPathRooted(source) ? source : Path.GetFullPath(Path.Combine(_bundle, source));
+    private string BindSource(string source) => BindSource(_bundle, source);
 
     private void EmitBind(MountSpec m, MountOptions o, string dest, string where, int usernsFd)
     {
@@ -104,7 +142,17 @@ public sealed class MountPlanner
 
         _paths.EnsureAndOpen(dest, isDir, _target, $"mount destination {dest} ({where})");
         int treeFlags = NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | (o.IsRecursiveBind ? AtFlags.RECURSIVE : 0);
-        _plan.Syscall(Nr.open_tree, $"clone bind source {source} ({where}, open_tree)", (long)AtFlags.FDCWD, PlanArg.Str(source), (long)treeFlags).Into(_tree);
+#if !OCI_WEAKEN_BIND_SOURCE_FDS
+        if (_sourceSocket >= 0)
+        {
+            // Opened by the runtime as the host's root (BindSources): no path walk as the container's user.
+            BindSources.EmitReceive(_plan, _sourceSocket, _source, source, where);
+            _plan.Syscall(Nr.open_tree, $"clone bind source {source} ({where}, open_tree)", PlanArg.Slot(_source), PlanArg.Str(""), (long)(treeFlags | AtFlags.EMPTY_PATH)).Into(_tree);
+            _plan.Syscall(Nr.close, "close a bind source fd", PlanArg.Slot(_source));
+        }
+        else
+#endif
+            _plan.Syscall(Nr.open_tree, $"clone bind source {source} ({where}, open_tree)", (long)AtFlags.FDCWD, PlanArg.Str(source), (long)treeFlags).Into(_tree);
 
         (ulong set, ulong clear) = o.TopAttributes();
         if (set != 0 || clear != 0)
@@ -152,6 +200,54 @@ public sealed class MountPlanner
         return data.Length == 0 ? context : data + "," + context;
     }
 
+    /// <summary>
+    /// runc's mountCgroupV2 fallback: where cgroup2 cannot be mounted (EPERM/EBUSY: a user namespace
+    /// that does not own the cgroup namespace), bind the host's cgroup2 directory instead (the
+    /// container's own cgroup when it has a cgroup namespace), recursively, with the mount's
+    /// options (ro in every default config) on every mount of the tree. Runs only when the mount
+    /// step above failed with one of those two errors.
+    /// </summary>
+    private void EmitCgroupBind(string host, MountOptions o, string dest, string where)
+    {
+        _plan.Syscall(Nr.open_tree, $"clone the host's cgroup2 directory {host} for {dest} ({where}: cgroup2 cannot be mounted here, open_tree)",
+            (long)AtFlags.FDCWD, PlanArg.Str(host), (long)(NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | AtFlags.RECURSIVE)).Into(_tree);
+        (ulong set, ulong clear) = o.TopAttributes();
+        if (set != 0 || clear != 0)
+            _plan.Syscall(Nr.mount_setattr, $"set options of the cgroup2 bind on {dest} ({where}, mount_setattr)",
+                PlanArg.Slot(_tree), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
+                PlanArg.Data(PlanStructs.MountAttr(set, clear, 0)), 32L);
+        _plan.Syscall(Nr.move_mount, $"attach the cgroup2 bind of {host} on {dest} ({where}, move_mount)",
+            PlanArg.Slot(_tree), PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
+            (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
+        _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree));
+    }
+
+    /// <summary>
+    /// crun's and runc's fallback: sysfs may be mounted only by a user namespace that owns the
+    /// network namespace, so a rootless container without its own gets EPERM. It then gets a read-only recursive bind of the
+    /// runtime's <paramref name="hostPath"/> instead (for /sys, what `spec --rootless` asks for).
+    /// The mount step jumps over these steps when it succeeds.
+    /// </summary>
+    private void EmitHostBindFallback(PlanStep mount, string hostPath, string type, ulong flags, string dest, string where)
+    {
+        PlanLabel done = _plan.NewLabel();
+        mount.Tolerate(Errno.EPERM).OnSuccessJumpTo(done);
+        _plan.Syscall(Nr.open_tree, $"clone the host's {hostPath} for {dest}: {type} cannot be mounted here ({where}, open_tree)",
+            (long)AtFlags.FDCWD, PlanArg.Str(hostPath), (long)(NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | AtFlags.RECURSIVE)).Into(_tree);
+        ulong attrs = NewMount.ATTR_RDONLY
+            | ((flags & MountFlags.NOSUID) != 0 ? NewMount.ATTR_NOSUID : 0)
+            | ((flags & MountFlags.NODEV) != 0 ? NewMount.ATTR_NODEV : 0)
+            | ((flags & MountFlags.NOEXEC) != 0 ? NewMount.ATTR_NOEXEC : 0);
+        _plan.Syscall(Nr.mount_setattr, $"make the bind of {hostPath} on {dest} read-only ({where}, mount_setattr)",
+            PlanArg.Slot(_tree), PlanArg.Str(""), (long)(AtFlags.EMPTY_PATH | AtFlags.RECURSIVE),
+            PlanArg.Data(PlanStructs.MountAttr(attrs, 0, 0)), 32L);
+        _plan.Syscall(Nr.move_mount, $"attach the bind of {hostPath} on {dest} ({where}, move_mount)",
+            PlanArg.Slot(_tree), PlanArg.Str(""), PlanArg.Slot(_target), PlanArg.Str(""),
+            (long)(NewMount.MOVE_MOUNT_F_EMPTY_PATH | NewMount.MOVE_MOUNT_T_EMPTY_PATH));
+        _plan.Syscall(Nr.close, "close a mount fd", PlanArg.Slot(_tree));
+        _plan.Mark(done);
+    }
+
     private void EmitFilesystem(MountSpec m, MountOptions o, string dest, string where)
     {
         string type = m.Type ?? throw new RuntimeException($"config.json: {where}.type: a mount that is not a bind needs a type");
@@ -160,6 +256,10 @@ public sealed class MountPlanner
         ulong flags = o.Flags & ~(MountFlags.BIND | MountFlags.REC | MountFlags.REMOUNT);
         // runc: without its own network namespace a container must not get a writable sysfs.
         if (type == "sysfs" && !_newNetNs) flags |= MountFlags.RDONLY;
+#if !OCI_WEAKEN_DEV_RO_LAST
+        // A read-only /dev would refuse its own mount points, nodes and symlinks: RootfsPlanner.EmitFinalize.
+        if (dest == "/dev") flags &= ~MountFlags.RDONLY;
+#endif
 
         // runc: proc and sysfs only on an ordinary directory, never through a symlink the image
         // planted (CVE-2019-16884 class); checked by the open itself, at run time.
@@ -167,9 +267,19 @@ public sealed class MountPlanner
         _paths.EnsureAndOpen(dest, true, _target, $"mount destination {dest} ({where})", pseudo,
             pseudo ? $"{type} must be mounted on an ordinary directory: {dest} in the rootfs, or a directory on the way to it, is a symlink or not a directory; runc refuses this too" : null);
         string data = WithMountLabel(o.Data, type);
-        _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
+        PlanStep mount = _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
             PlanArg.Str(string.IsNullOrEmpty(m.Source) ? type : m.Source), PlanArg.FdPath(_target), PlanArg.Str(type),
             (long)flags, data.Length > 0 ? PlanArg.Str(data) : PlanArg.Null);
+        if (type == "sysfs" && !_newNetNs) EmitHostBindFallback(mount, "/sys", "sysfs", flags, dest, where);
+#if !OCI_WEAKEN_CGROUP2_FALLBACK
+        if (type == "cgroup2" && _cgroupFallback is { } host)
+        {
+            PlanLabel mounted = _plan.NewLabel();
+            mount.Tolerate(Errno.EPERM, Errno.EBUSY).OnSuccessJumpTo(mounted);
+            EmitCgroupBind(host, o, dest, where);
+            _plan.Mark(mounted);
+        }
+#endif
         _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
 
         if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)

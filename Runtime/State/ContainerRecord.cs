@@ -38,6 +38,8 @@ public sealed class ContainerRecord
     [JsonPropertyName("startContainerSetgroups")] public bool StartContainerSetgroups { get; set; }
     /// <summary>Set before the poststop hooks run, so a retried delete never runs them twice.</summary>
     [JsonPropertyName("poststopRan")] public bool PoststopRan { get; set; }
+    /// <summary>A container without a mount namespace: its rootfs bind in the caller's namespace, detached at delete.</summary>
+    [JsonPropertyName("hostMount")] public HostMountRecord? HostMount { get; set; }
     /// <summary>Set once start released the init; "created" then can never come back.</summary>
     [JsonPropertyName("started")] public bool Started { get; set; }
 }

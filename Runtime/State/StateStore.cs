@@ -3,14 +3,13 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using OciRuntime.Errors;
-using OciRuntime.Json;
 using OciRuntime.Native.Interop;
 
 namespace OciRuntime.State;
 
 /// <summary>
 /// The state directory: <c>&lt;root&gt;/&lt;id&gt;/state.json</c> plus <c>exec.fifo</c> while the
-/// container waits for start. state.json is replaced atomically (temp file, rename), so a reader
+/// container waits for start. state.json is replaced atomically (temp file, rename or exchange), so a reader
 /// sees the old or the new record, never a torn one. No fsync: state under /run does not outlive
 /// the host, and a rename is atomic without one (an fsync cost ~1 ms per `run` on a disk-backed root).
 /// </summary>
@@ -73,10 +72,9 @@ public sealed class StateStore
         catch (DirectoryNotFoundException) { return null; }
         try
         {
-            return JsonSerializer.Deserialize(bytes, RuntimeJsonContext.Default.ContainerRecord)
-                   ?? throw new RuntimeException($"state of container \"{id}\" is empty: {path}");
+            return ContainerRecordJson.Deserialize(bytes);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or System.InvalidOperationException or System.FormatException)
         {
             throw new RuntimeException($"state of container \"{id}\" is corrupt ({path}): {e.Message}");
         }
@@ -88,13 +86,57 @@ public sealed class StateStore
     {
         string dir = Dir(record.Id);
         string tmp = Path.Combine(dir, $".{StateFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(record, RuntimeJsonContext.Default.ContainerRecord);
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        byte[] bytes = ContainerRecordJson.Serialize(record);
+        WriteNew(tmp, bytes);
+        string target = Path.Combine(dir, StateFile);
+        // Exchange, then unlink the old record: ext4 (auto_da_alloc) starts writeback of the new
+        // file's data when a rename replaces an existing file, block I/O in every save after the
+        // first (~6% of a `run`'s samples in perf), which an exchange does not trigger. Readers
+        // still see the old or the new record whole. ENOENT (the first save) or a filesystem without
+        // RENAME_EXCHANGE: a plain rename.
+        if (Sys.RenameAt2(AtFdCwd, tmp, AtFdCwd, target, RenameExchange) == 0)
         {
-            fs.Write(bytes);
+            File.Delete(tmp);
+            return;
         }
-        File.Move(tmp, Path.Combine(dir, StateFile), overwrite: true);
+        File.Move(tmp, target, overwrite: true);
     }
+
+    /// <summary>
+    /// A new file by open(O_CREAT|O_EXCL) and write(2). FileStream truncated it, and ext4 writes a
+    /// truncated file back at close (auto_da_alloc): block I/O, then a synchronous discard when the
+    /// record is replaced. Left to delayed allocation, a record replaced within seconds never
+    /// reaches the disk.
+    /// </summary>
+    private static unsafe void WriteNew(string path, byte[] bytes)
+    {
+        int fd = Sys.Open(path, O.WRONLY | O.CREAT | O.EXCL | O.CLOEXEC, 0x1b6 /* 0666 & ~umask, as FileStream */);
+        if (fd < 0) throw new RuntimeException($"cannot create {path}: {Sys.ErrnoText(Sys.LastErrno)}");
+        try
+        {
+            fixed (byte* p = bytes)
+            {
+                int off = 0;
+                while (off < bytes.Length)
+                {
+                    nint n = Sys.Write(fd, p + off, (nuint)(bytes.Length - off));
+                    if (n < 0 && Sys.LastErrno == Errno.EINTR) continue;
+                    if (n <= 0) throw new RuntimeException($"cannot write {path}: {Sys.ErrnoText(Sys.LastErrno)}");
+                    off += (int)n;
+                }
+            }
+        }
+        catch
+        {
+            Sys.Close(fd);
+            File.Delete(path);
+            throw;
+        }
+        Sys.Close(fd);
+    }
+
+    private const int AtFdCwd = -100;
+    private const uint RenameExchange = 2;
 
     public void Remove(string id)
     {

@@ -39,10 +39,11 @@ public static class ConfigLoader
     /// <summary>
     /// Parses config.json text. Only syntax and JSON types are checked here (a wrong type names
     /// its path, e.g. <c>linux.namespaces[2].type</c>); call <see cref="ConfigValidator.Validate"/>
-    /// for the spec's rules.
+    /// for the spec's rules. The contract runs only when ConfigFastReader gives up (an error, or
+    /// a shape it leaves to the contract), so errors are the contract's.
     /// </summary>
     public static OciConfig Parse(string json) =>
-        SpecJsonParser.Parse(json ?? "", SpecJsonContext.Default.OciConfig, FileName);
+        ConfigFastReader.TryParse(json ?? "") ?? SpecJsonParser.Parse(json ?? "", SpecJsonContext.Default.OciConfig, FileName);
 
     /// <summary>
     /// A config for another major version may mean something different in fields we would

@@ -21,7 +21,7 @@ public static class ProcessLoader
 
     /// <summary>Parses process JSON text (syntax and types only).</summary>
     public static ProcessSpec Parse(string json, string document = "process.json") =>
-        SpecJsonParser.Parse(json ?? "", SpecJsonContext.Default.ProcessSpec, document);
+        ConfigFastReader.TryParseProcess(json ?? "") ?? SpecJsonParser.Parse(json ?? "", SpecJsonContext.Default.ProcessSpec, document);
 }
 
 /// <summary>Reads a standalone resources document (<c>update --resources file</c>).</summary>

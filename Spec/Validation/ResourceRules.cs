@@ -93,15 +93,10 @@ internal static partial class ResourceRules
             if (d.AllowJson is null) sink.Add(JsonPathText.Prop(p, "allow"), "required: missing (true to allow, false to deny)");
             if (d.Type is not null && !KnownValues.Contains(KnownValues.CgroupDeviceTypes, d.Type))
                 sink.Add(JsonPathText.Prop(p, "type"), $"unknown device type {Text.Quote(d.Type)} ({KnownValues.OneOf(KnownValues.CgroupDeviceTypes)})");
-            if (d.Access is not null)
-            {
-                foreach (char ch in d.Access)
-                    if (ch != 'r' && ch != 'w' && ch != 'm')
-                    {
-                        sink.Add(JsonPathText.Prop(p, "access"), $"invalid access {Text.Quote(d.Access)}: must be a combination of r, w and m");
-                        break;
-                    }
-            }
+            // runc 1.1.5 ignores characters other than r, w, m ("rwx" is rw), so only an access
+            // with none of them is invalid here; an empty one is refused where the rules are applied.
+            if (d.Access is { Length: > 0 } access && access.IndexOfAny(['r', 'w', 'm']) < 0)
+                sink.Add(JsonPathText.Prop(p, "access"), $"invalid access {Text.Quote(access)}: must be a combination of r, w and m");
             // -1 is the wildcard some clients write for "all"; anything below has no meaning.
             if (d.Major is < -1) sink.Add(JsonPathText.Prop(p, "major"), $"invalid major number {d.Major}");
             if (d.Minor is < -1) sink.Add(JsonPathText.Prop(p, "minor"), $"invalid minor number {d.Minor}");

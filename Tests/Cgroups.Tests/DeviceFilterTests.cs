@@ -62,7 +62,7 @@ public class DeviceFilterTests
     [Fact]
     public void InvalidRules_AreNamed()
     {
-        Assert.Contains("devices[0].access", Assert.Throws<CgroupException>(() => Container(Rule(true, "c", 1, 1, "rx"))).Message);
+        Assert.Contains("devices[0].access", Assert.Throws<CgroupException>(() => Container(Rule(true, "c", 1, 1, "x"))).Message);
         Assert.Contains("devices[0].access", Assert.Throws<CgroupException>(() => Container(Rule(true, "c", 1, 1, ""))).Message);
         Assert.Contains("devices[0].type", Assert.Throws<CgroupException>(() => Container(Rule(true, "p", 1, 1, "r"))).Message);
     }

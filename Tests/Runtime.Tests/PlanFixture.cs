@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using OciRuntime.Container;
 using OciRuntime.Native.Plan;
+using OciRuntime.Rootfs;
 using OciRuntime.Seccomp;
 using OciRuntime.Spec.Config;
 using OciRuntime.Spec.Loading;
@@ -15,7 +16,7 @@ namespace OciRuntime.Tests;
 /// </summary>
 internal static class PlanFixture
 {
-    public const int SyncFd = 1001, FifoFd = 1002, ConsoleFd = 1003, MaskNullFd = 1004, FirstJoinFd = 1010, FirstIdmapFd = 1020;
+    public const int SyncFd = 1001, FifoFd = 1002, ConsoleFd = 1003, MaskNullFd = 1004, BindSourceFd = 1005, FirstJoinFd = 1010, FirstIdmapFd = 1020;
     public const string Bundle = "/run/bundle";
 
     /// <summary>This test project's source folder, or the output folder's copies when the build mapped source paths away.</summary>
@@ -29,6 +30,7 @@ internal static class PlanFixture
     public static HostFacts Host { get; } = new()
     {
         Uid = 0,
+        InUserNamespace = false,
         CapLastCap = 40,
         AppArmor = true,
         Selinux = true,
@@ -71,10 +73,17 @@ internal static class PlanFixture
             if (c.Mounts![i].UidMappings is { Count: > 0 } || c.Mounts[i].GidMappings is { Count: > 0 }) idmaps[i] = FirstIdmapFd + idmaps.Count;
         int mask = c.Linux?.MaskedPaths is { Count: > 0 } ? MaskNullFd : -1;
         SeccompProgram? filter = c.Linux?.Seccomp is { } s ? SeccompCompiler.Compile(s) : null;
-        ProcessPlan plan = InitPlanBuilder.Compose(req, ns, Host, new InitPlanBuilder.ParentFds(joins, idmaps, mask), filter);
+        // As InitPlanBuilder.Build decides: bind sources arrive as fds in a user namespace with its own
+        // mount namespace, and a cgroup mount gets the host's cgroup2 directory as its fallback.
+        bool userNs = ns.NewUserNamespace || ns.Joins.Exists(j => j.Type == "user");
+        bool ownMountNs = ns.NewMountNamespace || ns.Joins.Exists(j => j.Type == "mount");
+        int sources = userNs && ownMountNs && BindSources.Of(c.Mounts, Bundle).Count > 0 ? BindSourceFd : -1;
+        string? cgroupFallback = MountPlanner.HasCgroupMount(c.Mounts) ? "/sys/fs/cgroup" : null;
+        ProcessPlan plan = InitPlanBuilder.Compose(req, ns, Host, new InitPlanBuilder.ParentFds(joins, idmaps, mask, sources), filter, cgroupFallback);
         foreach (var (_, fd) in joins) plan.HandOver(fd);
         foreach (int fd in idmaps.Values) plan.HandOver(fd);
         if (mask >= 0) plan.HandOver(mask);
+        if (sources >= 0) plan.HandOver(sources);
         return plan;
     }
 

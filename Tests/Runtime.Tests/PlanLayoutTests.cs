@@ -64,7 +64,7 @@ public class PlanLayoutTests
             ["header.steps_offset"] = 16, ["header.data_offset"] = 20, ["header.data_length"] = 24, ["header.sync_fd"] = 28,
             ["header.parent_sync_fd"] = 32, ["header.handover_offset"] = 36, ["header.handover_count"] = 40,
             ["step.op"] = 0, ["step.nr"] = 4, ["step.arg_kinds"] = 8, ["step.result_slot"] = 12, ["step.ok_errno"] = 16,
-            ["step.skip_on_ok_errno"] = 20, ["step.skip_on_success"] = 24, ["step.args"] = 32,
+            ["step.skip_on_ok_errno"] = 20, ["step.skip_on_success"] = 24, ["step.ok_errno2"] = 28, ["step.args"] = 32,
             ["msg.type"] = 0, ["msg.step"] = 4, ["msg.err"] = 8, ["msg.pid"] = 12,
         };
         foreach (var (name, offset) in expected) Assert.True(c[name] == offset, $"{name}: C says {c[name]}, C# writes {offset}");
@@ -89,7 +89,7 @@ public class PlanLayoutTests
         PlanSlot a = plan.NewSlot(), b = plan.NewSlot();
         plan.Syscall(257, "open", -100L, PlanArg.Str("/"), 0L).Into(a);
         PlanLabel ready = plan.NewLabel();
-        plan.Syscall(437, "openat2", PlanArg.Slot(a), PlanArg.Str("proc"), PlanArg.Data(new byte[24]), 24L).Into(b).Tolerate(2, ready);
+        plan.Syscall(437, "openat2", PlanArg.Slot(a), PlanArg.Str("proc"), PlanArg.Data(new byte[24]), 24L).Into(b).Tolerate(2, 13, ready);
         plan.Syscall(165, "mount", PlanArg.Str("proc"), PlanArg.FdPath(b), PlanArg.Str("proc"), 0L, PlanArg.Null);
         plan.Mark(ready);
         plan.Op(PlanOp.SyncSend, "ready", (long)PlanMessageType.Ready);
@@ -122,6 +122,10 @@ public class PlanLayoutTests
         byte[] badOp = (byte[])good.Clone();
         BinaryPrimitives.WriteUInt32LittleEndian(badOp.AsSpan(step1), 99);
         Assert.Equal("bad 1", RunProbe("verify", badOp));
+
+        byte[] badSecondErrno = (byte[])good.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(badSecondErrno.AsSpan(step1 + 28), 5000);
+        Assert.Equal("bad 1", RunProbe("verify", badSecondErrno));
 
         byte[] noFinalNul = (byte[])good.Clone();
         noFinalNul[BinaryPrimitives.ReadInt32LittleEndian(good.AsSpan(20)) + BinaryPrimitives.ReadInt32LittleEndian(good.AsSpan(24)) - 1] = (byte)'x';

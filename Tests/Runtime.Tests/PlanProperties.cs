@@ -189,7 +189,7 @@ public class PlanProperties
             foreach (PlanArg a in x.Args) if (a.Kind is PlanArgKind.Slot or PlanArgKind.FdPath) readLater.Add(a.Value);
             if (x.Op == PlanOp.ReportTo) reportSlot = (int)x.Args[0].Value;
         }
-        bool Opens(PlanStep x) => x.ResultSlot >= 0 && (x.Op == PlanOp.Seccomp ? readLater.Contains(x.ResultSlot) :
+        bool Opens(PlanStep x) => x.ResultSlot >= 0 && (x.Op == PlanOp.Seccomp ? readLater.Contains(x.ResultSlot) : x.Op == PlanOp.RecvFd ||
             x.Op == PlanOp.Syscall && x.Nr is Nr.openat or Nr.openat2 or Nr.open_tree or Nr.fsopen or Nr.fsmount or Nr.ioctl);
 
         var open = new HashSet<int>?[n + 1];
@@ -213,7 +213,7 @@ public class PlanProperties
                 continue;
             }
             Join(open, x.SuccessJump is { } ok ? s.Plan.TargetOf(ok) : i + 1, after);
-            if (x.TolerateErrno != 0) Join(open, x.ToleratedJump is { } t ? s.Plan.TargetOf(t) : i + 1, now);
+            if (x.TolerateErrno != 0 || x.TolerateErrno2 != 0) Join(open, x.ToleratedJump is { } t ? s.Plan.TargetOf(t) : i + 1, now);
         }
 
         foreach (int fd in s.Plan.HandedOver)

@@ -58,7 +58,8 @@ public static unsafe class LibSeccomp
     /// <summary>
     /// Builds the filter as runc does: seccomp_init(default) (native arch included), add the
     /// listed arches, skip rules whose action is the default, resolve names on the native arch
-    /// (libseccomp maps them per arch), add each rule with its conditions. Native-arch override
+    /// (libseccomp maps them per arch), add each rule with its conditions (one rule per condition
+    /// when an argument index repeats). Native-arch override
     /// lets tests model an aarch64 host.
     /// </summary>
     public static SockFilter[] Compile(LinuxSeccomp spec, string nativeArch = "SCMP_ARCH_X86_64", bool onlyNative = false)
@@ -94,12 +95,17 @@ public static unsafe class LibSeccomp
                     DatumA = a.Value,
                     DatumB = a.ValueTwo,
                 }).ToArray();
+                // runc 1.1.5's matchCall: if an argument index repeats, each condition is a rule of its own.
+                ScmpArgCmp[][] rules = args.GroupBy(a => a.Arg).Any(g => g.Count() > 1)
+                    ? args.Select(a => new[] { a }).ToArray()
+                    : new[] { args };
                 foreach (string name in sc.Names)
                 {
                     int nr = seccomp_syscall_resolve_name(name);
                     if (nr == -1) continue; // __NR_SCMP_ERROR: unknown everywhere; runc skips it
-                    fixed (ScmpArgCmp* p = args)
-                        Check(seccomp_rule_add_array(ctx, act, nr, (uint)args.Length, p), $"rule_add {name}");
+                    foreach (ScmpArgCmp[] rule in rules)
+                        fixed (ScmpArgCmp* p = rule)
+                            Check(seccomp_rule_add_array(ctx, act, nr, (uint)rule.Length, p), $"rule_add {name}");
                 }
             }
             return Export(ctx);

@@ -5,9 +5,10 @@ namespace OciRuntime.Seccomp.Tests;
 /// <summary>
 /// A direct, non-BPF statement of what a profile means for one syscall (the second oracle,
 /// independent of libseccomp, whose 2.5.4 BPF is wrong for some overlapping rules on one
-/// argument): the unconditional rule of the syscall if any (the first), else the first
-/// conditional rule whose conditions all hold, else the default; rules with the default
-/// action are ignored; runc's ENOSYS rule; bad arch → KILL.
+/// argument): entries are first split as runc splits them (<see cref="Rules"/>); the
+/// unconditional rule of the syscall if any (the first), else the first conditional rule
+/// whose conditions all hold, else the default; rules with the default action are ignored;
+/// runc's ENOSYS rule; bad arch → KILL.
 /// </summary>
 public static class SemanticModel
 {
@@ -21,9 +22,9 @@ public static class SemanticModel
 
         var matching = (spec.Syscalls ?? new())
             .Where(s => s.Names.Any(n => abi.Resolve(n) == d.Nr))
-            .Select(s => (Act: SeccompAction.ToRet(s.Action, s.ErrnoRet)!.Value,
+            .SelectMany(s => Rules(s).Select(args => (Act: SeccompAction.ToRet(s.Action, s.ErrnoRet)!.Value,
                           // a MASKED_EQ with a zero mask always holds: the rule is unconditional
-                          Args: (s.Args ?? new()).Where(a => !(a.Op == "SCMP_CMP_MASKED_EQ" && (abi.Args64 ? a.Value : (uint)a.Value) == 0)).ToList()))
+                          Args: args.Where(a => !(a.Op == "SCMP_CMP_MASKED_EQ" && (abi.Args64 ? a.Value : (uint)a.Value) == 0)).ToList())))
             .Where(r => r.Act != def)
             .ToList();
         foreach (var r in matching)
@@ -31,6 +32,18 @@ public static class SemanticModel
         foreach (var r in matching)
             if (r.Args.All(a => Holds(a, d.Args[a.Index], abi.Args64))) return r.Act;
         return def;
+    }
+
+    /// <summary>
+    /// The rules one entry stands for: its conditions ANDed, or, when an argument index repeats
+    /// (runc 1.1.5's matchCall), each condition alone, so they are ORed.
+    /// </summary>
+    public static List<List<LinuxSeccompArg>> Rules(LinuxSyscall s)
+    {
+        var args = s.Args ?? new();
+        return args.GroupBy(a => a.Index).Any(g => g.Count() > 1)
+            ? args.Select(a => new List<LinuxSeccompArg> { a }).ToList()
+            : new() { args };
     }
 
     public static bool Holds(LinuxSeccompArg a, ulong arg, bool args64)

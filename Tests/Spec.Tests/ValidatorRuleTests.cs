@@ -95,7 +95,7 @@ public class ValidatorRuleTests
         ["device negative major"] = new(n => n["linux"]!["devices"] = Arr(new JsonObject { ["type"] = "b", ["path"] = "/d", ["major"] = -1, ["minor"] = 0 }), "linux.devices[0].major", "must not be negative"),
         // resources
         ["cgroup device type"] = new(n => n["linux"]!["resources"]!["devices"]![0]!["type"] = "z", "linux.resources.devices[0].type", "unknown device type \"z\" (expected one of a, c, b)"),
-        ["cgroup device access"] = new(n => n["linux"]!["resources"]!["devices"]![0]!["access"] = "rwx", "linux.resources.devices[0].access", "combination of r, w and m"),
+        ["cgroup device access"] = new(n => n["linux"]!["resources"]!["devices"]![0]!["access"] = "RWX", "linux.resources.devices[0].access", "combination of r, w and m"),
         ["cgroup device allow missing"] = new(n => n["linux"]!["resources"]!["devices"]![0]!.AsObject().Remove("allow"), "linux.resources.devices[0].allow", "required"),
         ["memory limit"] = new(n => n["linux"]!["resources"]!["memory"] = new JsonObject { ["limit"] = -2 }, "linux.resources.memory.limit", "must be -1 (unlimited)"),
         ["memory swap below limit"] = new(n => n["linux"]!["resources"]!["memory"] = new JsonObject { ["limit"] = 200, ["swap"] = 100 }, "linux.resources.memory.swap", "smaller than the memory limit"),

@@ -9,15 +9,19 @@ public static class NativeTools
     static readonly Lazy<string> s_probe = new(() => Build("syscall-probe"));
     static readonly Lazy<string> s_listener = new(() => Build("notify-listener"));
     static readonly Lazy<string> s_subreaper = new(() => Build("subreaper-run"));
+    static readonly Lazy<string> s_sdNotify = new(() => Build("sd-notify"));
 
     /// <summary>`syscall-probe NR [ARG...]` prints "ret=R errno=E"; "@text" args are string pointers.</summary>
     public static string SyscallProbe => s_probe.Value;
 
-    /// <summary>`notify-listener SOCKET OUT ERRNO`: receives the seccomp notify fd and answers one notification.</summary>
+    /// <summary>`notify-listener SOCKET OUT ERRNO [CONNECTIONS]`: receives seccomp notify fds (the last of CONNECTIONS is served) and answers one notification.</summary>
     public static string NotifyListener => s_listener.Value;
 
     /// <summary>`subreaper-run CMD...`: runs CMD under a child subreaper (as a shim does) and prints "zombies=N" left to it.</summary>
     public static string SubreaperRun => s_subreaper.Value;
+
+    /// <summary>`sd-notify MESSAGE`: one datagram to $NOTIFY_SOCKET, as sd_notify(3).</summary>
+    public static string SdNotify => s_sdNotify.Value;
 
     static string Build(string name)
     {

@@ -234,6 +234,70 @@ public class CgroupTests
         Assert.Equal("running", c.Status());
     }
 
+    /// <summary>
+    /// containerd's pod sandboxes carry cpu.shares 2: a weight is a priority, not a limit, so on a
+    /// hybrid host (cpu and io bound to v1) oci-runtime runs the container without it and says so
+    /// once in --log, never on the container's stderr (create's fd 2). runc applies it through v1.
+    /// </summary>
+    [Fact]
+    public void Weights_OnAHybridHost_AreSkippedWithOneWarningInTheLog_NotOnTheContainersStderr()
+    {
+        using var c = new Container("cg-weights", withLog: true).Configure(b =>
+        {
+            b.Linux["resources"] = JsonNode.Parse("""{"cpu": {"shares": 2}, "blockIO": {"weight": 500}}""");
+            b.Sh("echo out; echo err >&2; sleep 1000");
+        });
+        var created = c.Create().ShouldSucceed();
+        c.Start().ShouldSucceed();
+        WaitUntil(() => created.Stdout.Contains("out") && created.Stderr.Contains("err"), "the container to print");
+        Assert.Equal("err", created.Stderr.Trim());
+        var warnings = WarningsIn(c.LogFile!);
+        if (HybridOciRuntime)
+        {
+            string w = Assert.Single(warnings);
+            Assert.Contains("linux.resources.cpu.shares (2)", w);
+            Assert.Contains("linux.resources.blockIO.weight (500)", w);
+            Assert.Contains("not applied", w);
+        }
+        else Assert.Empty(warnings);
+
+        // update: weights likewise; a hard limit in the same document still fails the whole update.
+        c.Cli.Exec("update", "--cpu-share", "512", "--blkio-weight", "300", c.Id).ShouldSucceed();
+        Assert.Equal(HybridOciRuntime ? 2 : 0, WarningsIn(c.LogFile!).Count);
+        var r = c.Cli.Exec("update", "--cpu-share", "512", "--memory", "64m", c.Id);
+        if (HybridOciRuntime)
+        {
+            Assert.Contains("memory controller is not available", r.ShouldFail().Stderr);
+            Assert.Equal(2, WarningsIn(c.LogFile!).Count); // a refused update warns about nothing
+        }
+        else r.ShouldSucceed();
+        Assert.Equal("running", c.Status());
+    }
+
+    [Fact]
+    public void Weights_NextToAHardLimit_OnAHybridHost_TheLimitIsStillRefused()
+    {
+        using var c = new Container("cg-weight-limit").Configure(b =>
+        {
+            b.Linux["resources"] = JsonNode.Parse("""{"cpu": {"shares": 2}, "pids": {"limit": 100}}""");
+            b.Args("true");
+        });
+        if (!HybridOciRuntime)
+        {
+            c.Run().ShouldSucceed();
+            return;
+        }
+        var r = c.Create().ShouldFail();
+        Assert.Contains("linux.resources.pids.limit", r.Stderr);
+        Assert.Contains("pids controller is not available", r.Stderr);
+        Assert.Empty(Cgroups.Dirs(c.Id));
+    }
+
+    private static List<string> WarningsIn(string log) =>
+        !File.Exists(log) ? [] :
+        File.ReadAllLines(log).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!)
+            .Where(n => (string?)n["level"] is "warning" or "warn").Select(n => (string)n["msg"]!).ToList();
+
     [Fact]
     public void Update_OfMissingContainer_DoesNotExist()
     {

@@ -6,13 +6,13 @@
 # "# runtime INDEX PATH: N passed, N failed, N skipped" (1-based: run-tests.sh counts only the
 # runtime under test, never the oracle's results); the last line is the combined
 # "N passed, N failed, N skipped" of every runtime.
-# Exit status 1 if any check failed. Env: CLIENTS_SUITES="containerd podman docker" to choose,
+# Exit status 1 if any check failed. Env: CLIENTS_SUITES="containerd podman podman-rootless docker" to choose,
 # CLIENTS_SUITE_TIMEOUT (seconds per suite run, default 600), and lib.sh's CLIENTS_TIMEOUT, CLIENTS_KEEP.
 set -uo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$dir/../.." && pwd)
 [ $# -gt 0 ] || set -- runc "$repo/bin/oci-runtime"
-suites=${CLIENTS_SUITES:-containerd podman docker}
+suites=${CLIENTS_SUITES:-containerd podman podman-rootless docker}
 per_suite=${CLIENTS_SUITE_TIMEOUT:-600}
 
 passed=0 failed=0 skipped=0
@@ -32,14 +32,14 @@ for rt in "$@"; do
     echo "# === $label ==="
     OCI_RUNTIME=$rt timeout -k 15 "$per_suite" "$dir/$s.sh" </dev/null 2>&1 | tee "$out" | sed -u "s|^|[$label] |"
     rc=${PIPESTATUS[0]}
-    line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out" | tail -n 1)
+    line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out" | tail -n 1)
     if [ -z "$line" ]; then
       echo "[$label] not ok - $s: no summary line (exit status $rc$([ "$rc" = 124 ] && echo ", suite timed out after ${per_suite}s"))"
       failed=$((failed + 1)) rf=$((rf + 1))
       summary+=("$label: no summary (exit status $rc)")
       continue
     fi
-    read -r p f k < <(sed -E 's/^[a-z]+: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/' <<<"$line")
+    read -r p f k < <(sed -E 's/^[a-z-]+: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/' <<<"$line")
     passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + k))
     rp=$((rp + p)) rf=$((rf + f)) rk=$((rk + k))
     summary+=("$(printf '%-24s %3d passed, %3d failed, %3d skipped  (%d s)' "$label:" "$p" "$f" "$k" $((SECONDS - t0)))")

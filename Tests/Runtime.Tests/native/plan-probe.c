@@ -33,6 +33,7 @@ static int layout(void)
     P("step.result_slot", offsetof(struct oci_step, result_slot));
     P("step.ok_errno", offsetof(struct oci_step, ok_errno));
     P("step.skip_on_ok_errno", offsetof(struct oci_step, skip_on_ok_errno));
+    P("step.ok_errno2", offsetof(struct oci_step, ok_errno2));
     P("step.skip_on_success", offsetof(struct oci_step, skip_on_success));
     P("step.args", offsetof(struct oci_step, args));
     P("msg.size", sizeof(struct oci_msg));
@@ -58,6 +59,7 @@ static int layout(void)
     P("op.Seccomp", OCI_OP_SECCOMP);
     P("op.ReportTo", OCI_OP_REPORT_TO);
     P("op.SyncSendFd", OCI_OP_SYNC_SEND_FD);
+    P("op.RecvFd", OCI_OP_RECV_FD);
     P("msg.Go", OCI_MSG_GO);
     P("msg.Ready", OCI_MSG_READY);
     P("msg.Pid", OCI_MSG_PID);
@@ -65,6 +67,7 @@ static int layout(void)
     P("msg.Fd", OCI_MSG_FD);
     P("msg.Maps", OCI_MSG_MAPS);
     P("msg.Hooks", OCI_MSG_HOOKS);
+    P("msg.MountSources", OCI_MSG_MOUNT_SOURCES);
     P("prestep.ExecInit", OCI_STEP_EXEC_INIT);
     P("prestep.Verify", OCI_STEP_VERIFY);
     P("prestep.LoadPlan", OCI_STEP_LOAD_PLAN);
