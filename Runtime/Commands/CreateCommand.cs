@@ -42,5 +42,6 @@ public sealed class CreateCommand : ICommand
         NoPivot = args.Has("no-pivot"),
         NoNewKeyring = args.Has("no-new-keyring"),
         CgroupsDisabled = global.CgroupsDisabled,
+        SystemdCgroup = global.SystemdCgroup,
     };
 }

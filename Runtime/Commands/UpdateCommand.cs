@@ -56,8 +56,7 @@ public sealed class UpdateCommand : ICommand
         ContainerRecord rec = store.Load(id);
         if (ContainerStatusReader.Read(store, rec) == ContainerStatus.Stopped)
             throw new RuntimeException($"cannot update container {id}: it is stopped");
-        var cg = ContainerCgroup.Manager(rec);
-        ContainerCgroup.Run(() => cg.Update(r));
+        ContainerCgroup.Update(rec, r);
         return 0;
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using OciRuntime.Cgroups;
 using OciRuntime.Errors;
 using OciRuntime.Native.Interop;
+using OciRuntime.Spec.Config;
 using OciRuntime.Spec.Loading;
 using OciRuntime.Spec.Validation;
 using OciRuntime.State;
@@ -33,26 +34,16 @@ public static class ContainerCreator
 
         int fifoFd = -1, consoleFd = -1, cgroupFd = -1;
         SyncChannel? sync = null;
-        CgroupV2Manager? cgroup = null;
+        IContainerCgroupDriver? cgroup = null;
         bool hooksStarted = false;
         ProcessSpawner.Spawned? spawned = null;
         try
         {
+            LinuxResources? resources = loaded.Config.Linux?.Resources;
             if (!opts.CgroupsDisabled)
-                cgroup = CgroupV2Manager.ForContainer(loaded.Config.Linux?.CgroupsPath, id);
+                cgroup = CgroupDrivers.ForContainer(opts.SystemdCgroup, loaded.Config.Linux?.CgroupsPath, id);
             store.Save(IntentRecord(loaded, id, cgroup));
-            if (cgroup is not null)
-            {
-                try { cgroup.Create(); }
-                catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
-                {
-                    throw new RuntimeException($"config.json: linux.cgroupsPath: cannot create cgroup {cgroup.Dir}: {e.Message}");
-                }
-                // A process started in a frozen cgroup stops at once: create would wait forever.
-                if (CgroupFreezer.IsFreezeRequested(cgroup.Dir) || CgroupFreezer.IsFrozen(cgroup.Dir))
-                    throw new RuntimeException($"container's cgroup unexpectedly frozen: {cgroup.Dir} (thaw it, or an ancestor, with cgroup.freeze = 0)");
-                cgroup.Apply(loaded.Config.Linux?.Resources); // a CgroupException names the setting and what to do
-            }
+            cgroup?.Prepare(resources); // a CgroupException names the setting and what to do
             string fifo = store.FifoPath(id);
             if (Sys.Mkfifo(fifo, 0x192 /* 0622 */) < 0) throw new SyscallException($"mkfifo {fifo}", Sys.LastErrno);
             // Past the umask: a non-root process.user must be able to open it for writing (the
@@ -90,8 +81,8 @@ public static class ContainerCreator
                 NoNewKeyring = opts.NoNewKeyring,
             };
             InitPlan plan = InitPlanBuilder.Build(req);
-            cgroupFd = cgroup is null ? -1 : Sys.Open(cgroup.Dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
-            spawned = InitSpawner.Spawn(req, plan, sync, cgroupFd, cgroup is null ? null : cgroup.AddProcess,
+            cgroupFd = cgroup is { ClonesInto: true } ? Sys.Open(cgroup.Dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0) : -1;
+            spawned = InitSpawner.Spawn(req, plan, sync, cgroupFd, cgroup is { } cg ? pid => cg.Place(pid, resources) : null,
                 pid => { hooksStarted = true; RunCreateHooks(loaded, id, pid); });
             int initPid = spawned.Value.Pid;
 
@@ -108,6 +99,7 @@ public static class ContainerCreator
                 Annotations = loaded.Config.Annotations,
                 OwnPidNamespace = plan.Namespaces.NewPidNamespace,
                 CgroupPath = cgroup?.Dir,
+                SystemdUnit = cgroup?.SystemdUnit,
                 Hooks = loaded.Config.Hooks,
             };
             if (loaded.Config.Hooks?.StartContainer is { Count: > 0 })
@@ -163,7 +155,7 @@ public static class ContainerCreator
     }
 
     /// <summary>What `delete --force` needs if this process dies before the real record exists.</summary>
-    private static ContainerRecord IntentRecord(LoadedConfig loaded, string id, CgroupV2Manager? cgroup) => new()
+    private static ContainerRecord IntentRecord(LoadedConfig loaded, string id, IContainerCgroupDriver? cgroup) => new()
     {
         OciVersion = loaded.Config.OciVersion,
         Id = id,
@@ -173,6 +165,7 @@ public static class ContainerCreator
         Created = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffK", CultureInfo.InvariantCulture),
         Owner = Sys.GetUid() == 0 ? "root" : Sys.GetUid().ToString(CultureInfo.InvariantCulture),
         CgroupPath = cgroup?.Dir,
+        SystemdUnit = cgroup?.SystemdUnit,
     };
 
     /// <summary>Socket activation: LISTEN_FDS fds after stdio pass through, as in runc.</summary>

@@ -44,8 +44,10 @@ public static class ContainerDeleter
                 break;
         }
         RunPoststopOnce(store, r);
-        if (r.CgroupPath is { } dir)
-            Cgroups.CgroupV2Manager.DestroyDir(dir, System.TimeSpan.FromSeconds(10));
+        if (r.CgroupPath is { } dir && r.SystemdUnit is { } unit)
+            Cgroups.Systemd.SystemdScope.Stop(unit, dir, System.TimeSpan.FromSeconds(10));
+        else if (r.CgroupPath is { } dir2)
+            Cgroups.CgroupV2Manager.DestroyDir(dir2, System.TimeSpan.FromSeconds(10));
         store.Remove(id);
         idLock.Unlink();
     }

@@ -13,4 +13,6 @@ public sealed class CreateOptions
     public bool NoNewKeyring { get; init; }
     /// <summary>`--cgroup-manager disabled`: no cgroup is created or joined.</summary>
     public bool CgroupsDisabled { get; init; }
+    /// <summary>`--systemd-cgroup` / `--cgroup-manager systemd`: the cgroup is a transient systemd scope.</summary>
+    public bool SystemdCgroup { get; init; }
 }
