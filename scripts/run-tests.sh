@@ -79,6 +79,15 @@ if [ "$mode" != unit ]; then
   make -s weak || echo "run-tests: make weak failed; the security suite will say so" >&2
   export OCI_WEAK_RUNTIME="${OCI_WEAK_RUNTIME:-$PWD/build/weak/oci-runtime}"
   run_project conformance/Oci.Conformance.csproj conformance
+  # The qemu guest suites are one test each inside the conformance run (counted there); their own
+  # wall time, from the TRX, shows what each VM boot costs.
+  for vm in CgroupSuite_InAPureCgroupV2Guest SystemdSuite_WithSystemdAsPid1; do
+    line=$(grep -o "<UnitTestResult [^>]*testName=\"[^\"]*${vm}[^\"]*\"[^>]*>" "$results/conformance.trx" 2>/dev/null | head -1)
+    [ -n "$line" ] || continue
+    dur=$(echo "$line" | sed -n 's/.* duration="\([^"]*\)".*/\1/p')
+    res=$(echo "$line" | sed -n 's/.* outcome="\([^"]*\)".*/\1/p')
+    echo "vm suite ${vm%%_*}: ${res:-?} in ${dur:-?}"
+  done
 fi
 
 # The security suite attacks runc too, the oracle: each attack runc blocks is shown to be real.

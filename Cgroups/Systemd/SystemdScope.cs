@@ -83,8 +83,24 @@ public sealed class SystemdScope : IContainerCgroupDriver
     public static void Stop(string unit, string dir, TimeSpan timeout)
     {
         CgroupV2Manager.KillAll(dir);
-        SystemdBus.Shared(unit).StopUnit(unit);
-        CgroupV2Manager.DestroyDir(dir, timeout);
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (CgroupProcs.All(dir).Count > 0 && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(5);
+        // systemd stops and collects a scope by itself once it is empty. Wait for that instead of
+        // racing it with StopUnit: measured in the guest, a StopUnit that arrived while systemd was
+        // still handling the emptied scope got no reply at all in 3 of ~12 deletes (30 s timeouts),
+        // where every StopUnit for a scope already gone answered NoSuchUnit at once.
+        SystemdBus bus = SystemdBus.Shared(unit);
+        string state = bus.ActiveState(unit);
+        DateTime settle = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (state is "active" or "activating" or "deactivating" && DateTime.UtcNow < settle)
+        {
+            System.Threading.Thread.Sleep(10);
+            state = bus.ActiveState(unit);
+        }
+        if (state is "gone" or "inactive") { }
+        else if (state == "failed") bus.ResetFailedUnit(unit);
+        else bus.StopUnit(unit); // still running after 5 s: something outside the cgroup.kill's reach
+        CgroupV2Manager.DestroyDir(dir, deadline > DateTime.UtcNow ? deadline - DateTime.UtcNow : TimeSpan.FromSeconds(1));
     }
 
     /// <summary>update: the unit's properties first (systemd rewrites its files from them), then the files.</summary>
