@@ -18,7 +18,7 @@ public class VmSystemdTests
         string suite = Path.Combine(TestEnv.RepoRoot, "conformance", "vm", "systemd-suite.sh");
         var r = ProcessRunner.Run(suite, [], RunOptions.Default with
         {
-            Timeout = TimeSpan.FromSeconds(420),
+            Timeout = TimeSpan.FromSeconds(540),
             Env = new Dictionary<string, string> { ["OCI_RUNTIME"] = TestEnv.Runtime },
             WorkingDirectory = TestEnv.RepoRoot,
         });

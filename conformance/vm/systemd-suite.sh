@@ -18,7 +18,7 @@ SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}
 REPO=$(cd "$(dirname "$SELF")/../.." && pwd)
 
 if [[ ${1:-} != --guest ]]; then
-  exec "$(dirname "$SELF")/run-in-vm.sh" --systemd --timeout "${SYSTEMD_SUITE_TIMEOUT:-300}" "$@" -- "$SELF" --guest
+  exec "$(dirname "$SELF")/run-in-vm.sh" --systemd --timeout "${SYSTEMD_SUITE_TIMEOUT:-420}" "$@" -- "$SELF" --guest
 fi
 [[ ${RUN_IN_VM:-} == 1 ]] || { echo "systemd-suite.sh --guest must run inside run-in-vm.sh --systemd" >&2; exit 2; }
 
@@ -40,7 +40,8 @@ check() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "$(printf '
 eq() { [[ "$1" == "$2" ]] || { echo "    expected [$2], got [$1]" >&2; return 1; }; }
 rt() { "$RT" --root "$ROOT" --systemd-cgroup "$@"; }
 prop() { systemctl show -p "$2" --value "$1" 2>&1; }
-unit_gone() { [[ $(prop "$1" LoadState) == not-found ]]; }
+# systemd collects a stopped unit from its GC queue, a moment after the scope's cgroup is gone.
+unit_gone() { local i; for i in $(seq 50); do [[ $(prop "$1" LoadState) == not-found ]] && return 0; sleep 0.1; done; return 1; }
 
 T0=$(date +%s.%N)
 echo "# $(systemctl --version | head -1); PID 1 is $(cat /proc/1/comm); runtime $RTNAME; controllers: $(cat $CG/cgroup.controllers)"
