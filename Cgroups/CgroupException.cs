@@ -7,7 +7,7 @@ namespace OciRuntime.Cgroups;
 /// write. It derives from IOException so every caller that already reports failed cgroup-file
 /// I/O (create's cleanup, the CLI's top-level handler) reports these the same way, message only.
 /// </summary>
-public sealed class CgroupException : IOException
+public class CgroupException : IOException
 {
     public CgroupException(string message) : base(message) { }
 

@@ -86,6 +86,15 @@ if [ "$mode" != unit ]; then
       sed -E 's/.*duration="([0-9]+):([0-9]+):([0-9.]+)"/\1 \2 \3/' |
       awk -v s="$suite" '{ t += $1 * 3600 + $2 * 60 + $3; n++ } END { if (n) printf "%s: %d tests, %.1f s\n", s, n, t }'
   done
+  # The qemu guest suites are one test each inside the conformance run (counted there); their own
+  # wall time, from the TRX, shows what each VM boot costs.
+  for vm in CgroupSuite_InAPureCgroupV2Guest SystemdSuite_WithSystemdAsPid1; do
+    line=$(grep -o "<UnitTestResult [^>]*testName=\"[^\"]*${vm}[^\"]*\"[^>]*>" "$results/conformance.trx" 2>/dev/null | head -1)
+    [ -n "$line" ] || continue
+    dur=$(echo "$line" | sed -n 's/.* duration="\([^"]*\)".*/\1/p')
+    res=$(echo "$line" | sed -n 's/.* outcome="\([^"]*\)".*/\1/p')
+    echo "vm suite ${vm%%_*}: ${res:-?} in ${dur:-?}"
+  done
 fi
 
 # The security suite attacks runc too, the oracle: each attack runc blocks is shown to be real.

@@ -31,6 +31,20 @@ public static class ContainerCgroup
     }
 
     /// <summary>
+    /// update: through the driver that made the cgroup. A systemd scope gets its unit properties
+    /// changed first (systemd rewrites its own attributes from them), then the same file writes.
+    /// </summary>
+    /// <returns>The warning about weights left out (SoftWeights), or null.</returns>
+    public static string? Update(ContainerRecord r, Spec.Config.LinuxResources resources)
+    {
+        CgroupV2Manager cg = Manager(r);
+        string? skipped = null;
+        if (r.SystemdUnit is { } unit) Run(() => skipped = Cgroups.Systemd.SystemdScope.Update(unit, cg, resources));
+        else Run(() => skipped = cg.Update(resources));
+        return skipped;
+    }
+
+    /// <summary>
     /// pause and resume: under the id lock, check the status runc requires (its message otherwise),
     /// then freeze or thaw the cgroup and wait until the kernel reports it done.
     /// </summary>

@@ -45,6 +45,7 @@ public sealed class CreateCommand : ICommand
             NoPivot = args.Has("no-pivot"),
             NoNewKeyring = args.Has("no-new-keyring"),
             CgroupsDisabled = global.CgroupsDisabled,
+            SystemdCgroup = global.SystemdCgroup,
             Rootless = global.Rootless,
             NotifySocket = Notify.NotifySocket.HostAddress(args.Value("notify-socket")),
         };

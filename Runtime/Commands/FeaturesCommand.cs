@@ -43,7 +43,7 @@ public sealed class FeaturesCommand : ICommand
             {
                 Namespaces = KnownValues.NamespaceTypes.ToList(),
                 Capabilities = CapabilitySet.All.ToList(),
-                Cgroup = new CgroupFeatures { V1 = false, V2 = true, Systemd = false, SystemdUser = false, Rdma = true },
+                Cgroup = new CgroupFeatures { V1 = false, V2 = true, Systemd = true, SystemdUser = false, Rdma = true },
                 Seccomp = new SeccompFeatures
                 {
                     Enabled = true,

@@ -56,11 +56,8 @@ public sealed class UpdateCommand : ICommand
         ContainerRecord rec = store.Load(id);
         if (ContainerStatusReader.Read(store, rec) == ContainerStatus.Stopped)
             throw new RuntimeException($"cannot update container {id}: it is stopped");
-        var cg = ContainerCgroup.Manager(rec);
         foreach (string warning in Cgroups.DeviceRule.AccessWarnings(r.Devices)) Logging.RuntimeLog.Warning(warning);
-        string? skipped = null;
-        ContainerCgroup.Run(() => skipped = cg.Update(r));
-        if (skipped is not null) Logging.RuntimeLog.Warning(skipped);
+        if (ContainerCgroup.Update(rec, r) is string skipped) Logging.RuntimeLog.Warning(skipped);
         return 0;
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using OciRuntime.Cgroups;
 using OciRuntime.Errors;
 using OciRuntime.Native.Interop;
+using OciRuntime.Spec.Config;
 using OciRuntime.Spec.Loading;
 using OciRuntime.Spec.Validation;
 using OciRuntime.State;
@@ -34,18 +35,19 @@ public static class ContainerCreator
 
         int fifoFd = -1, consoleFd = -1, cgroupFd = -1;
         SyncChannel? sync = null;
-        CgroupV2Manager? cgroup = null;
+        IContainerCgroupDriver? cgroup = null;
         bool hooksStarted = false, sharedCgroup = false;
         ProcessSpawner.Spawned? spawned = null;
         HostMountRecord? hostMount = null;
         try
         {
             if (opts.NotifySocket is not null) Notify.NotifySocket.Prepare(store, id, loaded.Config);
+            LinuxResources? resources = loaded.Config.Linux?.Resources;
             if (!opts.CgroupsDisabled)
-                cgroup = CgroupV2Manager.ForContainer(loaded.Config.Linux?.CgroupsPath, id);
+                cgroup = CgroupDrivers.ForContainer(opts.SystemdCgroup, loaded.Config.Linux?.CgroupsPath, id);
             hostMount = Rootfs.HostMounts.Before(loaded.RootfsPath, loaded.Config.Linux);
             store.Save(IntentRecord(loaded, id, cgroup, hostMount));
-            if (cgroup is not null && !Rootless.RootlessCgroup.TryCreate(cgroup, opts.Rootless, loaded.Config.Linux?.CgroupsPath, loaded.Config.Linux?.Resources))
+            if (cgroup is CgroupfsDriver fs && !Rootless.RootlessCgroup.TryCreate(fs.Manager, opts.Rootless, loaded.Config.Linux?.CgroupsPath, resources))
             {
                 cgroup = null;   // rootless, not delegated, and no limit asked for
                 store.Save(IntentRecord(loaded, id, null, hostMount));
@@ -54,20 +56,17 @@ public static class ContainerCreator
             {
                 // runc 1.1.5 warns and goes on (1.2 refuses); a failed create must then not
                 // kill the processes that were there before it.
-                int already = cgroup.Pids().Count;
+                int already = System.IO.Directory.Exists(cgroup.Dir) ? Cgroups.CgroupProcs.All(cgroup.Dir).Count : 0;
                 if (already > 0)
                 {
                     sharedCgroup = true;
                     Logging.RuntimeLog.Warning($"container's cgroup is not empty: {already} process(es) found");
                 }
-                foreach (string warning in DeviceRule.AccessWarnings(loaded.Config.Linux?.Resources?.Devices))
+                foreach (string warning in DeviceRule.AccessWarnings(resources?.Devices))
                     Logging.RuntimeLog.Warning(warning);
-                // A process started in a frozen cgroup stops at once: create would wait forever.
-                if (CgroupFreezer.IsFreezeRequested(cgroup.Dir) || CgroupFreezer.IsFrozen(cgroup.Dir))
-                    throw new RuntimeException($"container's cgroup unexpectedly frozen: {cgroup.Dir} (thaw it, or an ancestor, with cgroup.freeze = 0)");
                 // A CgroupException names the setting and what to do; weights a hybrid host cannot apply are a warning.
-                if (cgroup.Apply(loaded.Config.Linux?.Resources, deviceFilter: !opts.Rootless) is string skipped) Logging.RuntimeLog.Warning(skipped);
-                Logging.RuntimeLog.Debug($"create {id}: cgroup {cgroup.Dir} ready, resources and device filter applied");
+                if (cgroup.Prepare(resources, deviceFilter: !opts.Rootless) is string skipped) Logging.RuntimeLog.Warning(skipped);
+                Logging.RuntimeLog.Debug($"create {id}: cgroup {cgroup.Dir} prepared");
             }
             string fifo = store.FifoPath(id);
             if (Sys.Mkfifo(fifo, 0x192 /* 0622 */) < 0) throw new SyscallException($"mkfifo {fifo}", Sys.LastErrno);
@@ -107,8 +106,8 @@ public static class ContainerCreator
                 CgroupDir = cgroup?.Dir,
             };
             InitPlan plan = InitPlanBuilder.Build(req);
-            cgroupFd = cgroup is null ? -1 : Sys.Open(cgroup.Dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
-            spawned = InitSpawner.Spawn(req, plan, sync, cgroupFd, cgroup is null ? null : cgroup.AddProcess,
+            cgroupFd = cgroup is { ClonesInto: true } ? Sys.Open(cgroup.Dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0) : -1;
+            spawned = InitSpawner.Spawn(req, plan, sync, cgroupFd, cgroup is { } cg ? pid => cg.Place(pid, resources) : null,
                 pid => { hooksStarted = true; RunCreateHooks(loaded, id, pid); });
             int initPid = spawned.Value.Pid;
             Logging.RuntimeLog.Debug($"create {id}: init {initPid} ran its plan and waits on exec.fifo");
@@ -126,6 +125,7 @@ public static class ContainerCreator
                 Annotations = loaded.Config.Annotations,
                 OwnPidNamespace = plan.Namespaces.NewPidNamespace,
                 CgroupPath = cgroup?.Dir,
+                SystemdUnit = cgroup?.SystemdUnit,
                 Hooks = loaded.Config.Hooks,
                 HostMount = hostMount,
             };
@@ -200,7 +200,7 @@ public static class ContainerCreator
     }
 
     /// <summary>What `delete --force` needs if this process dies before the real record exists.</summary>
-    private static ContainerRecord IntentRecord(LoadedConfig loaded, string id, CgroupV2Manager? cgroup, HostMountRecord? hostMount) => new()
+    private static ContainerRecord IntentRecord(LoadedConfig loaded, string id, IContainerCgroupDriver? cgroup, HostMountRecord? hostMount) => new()
     {
         HostMount = hostMount,
         OciVersion = loaded.Config.OciVersion,
@@ -211,6 +211,7 @@ public static class ContainerCreator
         Created = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffK", CultureInfo.InvariantCulture),
         Owner = Sys.GetUid() == 0 ? "root" : Sys.GetUid().ToString(CultureInfo.InvariantCulture),
         CgroupPath = cgroup?.Dir,
+        SystemdUnit = cgroup?.SystemdUnit,
     };
 
     /// <summary>Socket activation: LISTEN_FDS fds after stdio pass through, as in runc.</summary>

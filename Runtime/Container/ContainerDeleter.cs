@@ -46,7 +46,9 @@ public static class ContainerDeleter
         }
         RunPoststopOnce(store, r);
         if (r.HostMount is { } hostMount) Rootfs.HostMounts.Undo(hostMount);
-        if (r.CgroupPath is { } dir)
+        if (r.CgroupPath is { } unitDir && r.SystemdUnit is { } unit)
+            Cgroups.Systemd.SystemdScope.Stop(unit, unitDir, System.TimeSpan.FromSeconds(10));
+        else if (r.CgroupPath is { } dir)
         {
             int others = OnlyItsInit(r) ? Cgroups.CgroupProcs.All(dir).Count : 0;
             if (others == 0) Cgroups.CgroupV2Manager.DestroyDir(dir, System.TimeSpan.FromSeconds(10));

@@ -17,4 +17,6 @@ public sealed class CreateOptions
     public bool Rootless { get; init; }
     /// <summary>The caller's sd_notify socket (--notify-socket or $NOTIFY_SOCKET): the container gets /run/notify (Notify/NotifySocket).</summary>
     public string? NotifySocket { get; init; }
+    /// <summary>`--systemd-cgroup` / `--cgroup-manager systemd`: the cgroup is a transient systemd scope.</summary>
+    public bool SystemdCgroup { get; init; }
 }

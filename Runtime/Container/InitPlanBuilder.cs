@@ -38,7 +38,10 @@ public static class InitPlanBuilder
         ProcessPlan plan;
         try
         {
-            if (InUserNamespace(ns) && ownMountNs)
+            // Only a runtime with more privilege than the container's root needs the fds: an
+            // unprivileged one could not enter the container's mount namespace to open them, and
+            // every source it could open there it can open as itself anyway.
+            if (InUserNamespace(ns) && ownMountNs && !Rootless.RootlessMode.Detect())
             {
                 bindSources = BindSources.Of(c.Mounts, req.Config.BundlePath);
                 if (bindSources.Count > 0) sourceSockets = BindSources.SocketPair();

@@ -22,6 +22,8 @@ public sealed class ContainerRecord
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
     /// <summary>Absolute path of the container's cgroup directory, or null when cgroups are off.</summary>
     [JsonPropertyName("cgroupPath")] public string? CgroupPath { get; set; }
+    /// <summary>The systemd scope that owns <see cref="CgroupPath"/> (--systemd-cgroup), stopped at delete.</summary>
+    [JsonPropertyName("systemdUnit")] public string? SystemdUnit { get; set; }
     /// <summary>Whether the container has its own pid namespace (kill --all walks the cgroup otherwise).</summary>
     [JsonPropertyName("ownPidNamespace")] public bool OwnPidNamespace { get; set; }
     /// <summary>Namespace paths of the init (/proc/pid/ns/*) kept for exec and for joins.</summary>

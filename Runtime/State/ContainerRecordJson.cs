@@ -30,6 +30,7 @@ internal static class ContainerRecordJson
             w.WriteString("owner", r.Owner);
             WriteMap(w, "annotations", r.Annotations);
             if (r.CgroupPath is not null) w.WriteString("cgroupPath", r.CgroupPath);
+            if (r.SystemdUnit is not null) w.WriteString("systemdUnit", r.SystemdUnit);
             w.WriteBoolean("ownPidNamespace", r.OwnPidNamespace);
             WriteMap(w, "namespaces", r.Namespaces);
             if (r.Hooks is not null)
@@ -49,6 +50,14 @@ internal static class ContainerRecordJson
             }
             w.WriteBoolean("startContainerSetgroups", r.StartContainerSetgroups);
             w.WriteBoolean("poststopRan", r.PoststopRan);
+            if (r.HostMount is { } m)
+            {
+                w.WriteStartObject("hostMount");
+                w.WriteString("path", m.Path);
+                w.WriteNumber("mountIdBefore", m.MountIdBefore);
+                w.WriteNumber("mountId", m.MountId);
+                w.WriteEndObject();
+            }
             w.WriteBoolean("started", r.Started);
             w.WriteEndObject();
         }
@@ -80,6 +89,8 @@ internal static class ContainerRecordJson
                 case "owner": r.Owner = String(ref reader); break;
                 case "annotations": r.Annotations = Map(ref reader); break;
                 case "cgroupPath": r.CgroupPath = reader.TokenType == JsonTokenType.Null ? null : String(ref reader); break;
+                case "systemdUnit": r.SystemdUnit = reader.TokenType == JsonTokenType.Null ? null : String(ref reader); break;
+                case "hostMount": r.HostMount = HostMount(ref reader); break;
                 case "ownPidNamespace": r.OwnPidNamespace = reader.GetBoolean(); break;
                 case "namespaces": r.Namespaces = Map(ref reader); break;
                 case "hooks": r.Hooks = JsonSerializer.Deserialize(ref reader, SpecJsonContext.Default.HooksSpec); break;
@@ -114,6 +125,27 @@ internal static class ContainerRecordJson
             string key = reader.GetString()!;
             Read(ref reader);
             map[key] = String(ref reader);
+        }
+    }
+
+    private static HostMountRecord? HostMount(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("expected an object");
+        var m = new HostMountRecord();
+        while (true)
+        {
+            Read(ref reader);
+            if (reader.TokenType == JsonTokenType.EndObject) return m;
+            string key = reader.GetString()!;
+            Read(ref reader);
+            switch (key)
+            {
+                case "path": m.Path = String(ref reader); break;
+                case "mountIdBefore": m.MountIdBefore = reader.GetInt32(); break;
+                case "mountId": m.MountId = reader.GetInt32(); break;
+                default: reader.Skip(); break;
+            }
         }
     }
 

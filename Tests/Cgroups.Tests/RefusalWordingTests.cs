@@ -39,16 +39,31 @@ public sealed class RefusalWordingTests : IDisposable
         Assert.StartsWith("linux.resources.pids.limit: the pids controller is not available",
             Refusal(new LinuxResources { Pids = new LinuxPids { Limit = 10 } }));
 
-    [Fact]
-    public void WeightDevice_WithoutIo_SaysIoIsMissing_NotBfq()
+    private static readonly LinuxResources OneWeightDevice = new()
     {
-        string m = Refusal(new LinuxResources
-        {
-            BlockIo = new LinuxBlockIo { WeightDevice = [new LinuxWeightDevice { Major = 8, Minor = 0, Weight = 500 }] },
-        });
+        BlockIo = new LinuxBlockIo { WeightDevice = [new LinuxWeightDevice { Major = 8, Minor = 0, Weight = 500 }] },
+    };
+
+    [Fact]
+    public void WeightDevice_WithoutIo_OnAUnifiedHost_SaysIoIsMissing_NotBfq()
+    {
+        // A unified host refuses it (SoftWeights skips weights only on hybrid hosts); the check is
+        // the manager's, on the writes planned as if BFQ were there.
+        string m = Assert.Throws<CgroupException>(() =>
+            CgroupControllers.EnsureAvailable(_mount, "/ct", ResourceWriter.Plan(OneWeightDevice, bfqWeight: true))).Message;
         Assert.Contains("linux.resources.blockIO.weightDevice[0]", m);
         Assert.Contains("the io controller is not available", m);
         Assert.DoesNotContain("BFQ", m);
+    }
+
+    [Fact]
+    public void WeightDevice_WithoutIo_OnAHybridHost_IsSkippedWithAWarningNamingIo_NotBfq()
+    {
+        string? warning = new CgroupV2Manager(_mount, "/ct").Update(OneWeightDevice);   // a temp dir is not a pure v2 mount
+        Assert.NotNull(warning);
+        Assert.Contains("linux.resources.blockIO.weightDevice", warning);
+        Assert.Contains("io controller", warning);
+        Assert.DoesNotContain("BFQ", warning);
     }
 
     [Fact]

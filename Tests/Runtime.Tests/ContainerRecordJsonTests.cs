@@ -19,6 +19,7 @@ public sealed class ContainerRecordJsonTests
             StartContainerProcess = new ProcessSpec { Cwd = "/", Args = ["sh"], User = new UserSpec { Uid = 5 } },
             StartContainerSeccomp = new LinuxSeccomp { DefaultAction = "SCMP_ACT_ALLOW" },
             StartContainerSetgroups = true, PoststopRan = true, Started = true,
+            SystemdUnit = "oci-x.scope", HostMount = new HostMountRecord { Path = "/r", MountIdBefore = 3, MountId = 4 },
         };
         ContainerRecord b = ContainerRecordJson.Deserialize(ContainerRecordJson.Serialize(r));
         Assert.Equal((r.OciVersion, r.Id, r.Pid, r.PidStartTime, r.Bundle, r.Rootfs, r.Created, r.Owner, r.CgroupPath),
@@ -29,6 +30,35 @@ public sealed class ContainerRecordJsonTests
         Assert.Equal(3, b.Hooks!.StartContainer![0].Timeout);
         Assert.Equal(5u, b.StartContainerProcess!.User.Uid);
         Assert.Equal("SCMP_ACT_ALLOW", b.StartContainerSeccomp!.DefaultAction);
+        Assert.Equal("oci-x.scope", b.SystemdUnit);
+        Assert.Equal(("/r", 3, 4), (b.HostMount!.Path, b.HostMount.MountIdBefore, b.HostMount.MountId));
+    }
+
+    /// <summary>
+    /// The hand-written writer must know every field the record declares: a field added to
+    /// ContainerRecord and forgotten here is silently dropped from state.json (hostMount and
+    /// systemdUnit once were, and delete then left mounts and scopes behind).
+    /// </summary>
+    [Fact]
+    public void EveryDeclaredProperty_IsWritten()
+    {
+        var r = new ContainerRecord();
+        foreach (var p in typeof(ContainerRecord).GetProperties())
+        {
+            Type t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            object? v = t == typeof(string) ? "x" : t == typeof(bool) ? true : t == typeof(int) ? 1 : t == typeof(ulong) ? 1UL
+                : t == typeof(Dictionary<string, string>) ? new Dictionary<string, string> { ["a"] = "b" }
+                : Activator.CreateInstance(t);
+            p.SetValue(r, v);
+        }
+        using var doc = System.Text.Json.JsonDocument.Parse(ContainerRecordJson.Serialize(r));
+        var written = doc.RootElement.EnumerateObject().Select(o => o.Name).ToHashSet();
+        foreach (var p in typeof(ContainerRecord).GetProperties())
+        {
+            string name = p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false)
+                .Cast<System.Text.Json.Serialization.JsonPropertyNameAttribute>().Single().Name;
+            Assert.True(written.Contains(name), $"ContainerRecordJson does not write {name}");
+        }
     }
 
     [Fact]

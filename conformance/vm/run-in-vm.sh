@@ -4,7 +4,7 @@
 # enabled in the root's cgroup.subtree_control.
 #
 #   conformance/vm/run-in-vm.sh [--timeout SECONDS] [--mem MB] [--cpus N] [-e NAME[=VALUE]]...
-#                               [--export DIR] [--verbose] -- COMMAND [ARGS...]
+#                               [--export DIR] [--systemd] [--verbose] -- COMMAND [ARGS...]
 #
 # The guest boots Debian's own kernel (software emulation, TCG: KVM hangs on these machines) with
 # a tiny busybox initramfs that mounts the host's / read-only over virtio-9p and switch_roots into
@@ -12,6 +12,10 @@
 # /run, /var/tmp, /dev/shm. COMMAND runs with cwd = the caller's cwd, PATH and selected env vars
 # passed through; its stdout and stderr are streamed back to this script's stdout and stderr,
 # and this script exits with COMMAND's exit status.
+#
+# --systemd boots systemd as PID 1 instead (over a tmpfs overlay of the host root, cgroup2 mounted
+# by systemd, only a dedicated target started: systemd.unit=run-in-vm.target) and runs COMMAND as
+# its one service, so the systemd cgroup driver can be tested against real systemd.
 #
 # Exit status: COMMAND's status; 124 if --timeout expired; 125 if the VM failed to boot or the
 # command never completed (a message and the tail of the guest console go to stderr).
@@ -26,6 +30,7 @@ TIMEOUT=600
 MEM=1024
 CPUS=2
 VERBOSE=0
+SYSTEMD=0
 EXPORT_DIR=
 EXTRA_ENV=()
 
@@ -48,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --export) EXPORT_DIR=${2:?}; shift 2 ;;
     --export=*) EXPORT_DIR=${1#*=}; shift ;;
     -v|--verbose) VERBOSE=1; shift ;;
+    --systemd) SYSTEMD=1; shift ;;
     -h|--help) usage ;;
     --) shift; break ;;
     *) echo "run-in-vm: unexpected argument '$1' (missing '--' before the command?)" >&2; usage ;;
@@ -85,7 +91,7 @@ MODDIR=/lib/modules/$KVER
 
 # Modules needed to mount the 9p shares, in load order (dependencies first).
 MODULES=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
-         netfs fscache 9pnet 9pnet_virtio 9p)
+         netfs fscache 9pnet 9pnet_virtio 9p overlay)
 
 mkdir -p "$CACHE_DIR"
 
@@ -104,12 +110,24 @@ mount -t devtmpfs devtmpfs /dev
 for m in $(cat /modules.list); do
   insmod "/modules/$m.ko" || echo "run-in-vm(init): insmod $m failed"
 done
+# vm.systemd=1 (run-in-vm.sh --systemd): systemd becomes PID 1 on a writable overlay of the host root.
+SYSTEMD=0
+grep -q 'vm.systemd=1' /proc/cmdline && SYSTEMD=1
+LOWER=/newroot
+if [ $SYSTEMD = 1 ]; then LOWER=/lower; mkdir -p /lower /ovl; fi
 # virtio devices may probe asynchronously: retry the mount for up to ~10 s.
 i=0
-until mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /newroot 2>/dev/null; do
+until mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot $LOWER 2>/dev/null; do
   i=$((i + 1)); [ $i -gt 200 ] && fail "cannot mount the host root over virtio-9p"
   usleep 50000
 done
+if [ $SYSTEMD = 1 ]; then
+  # systemd writes /etc (machine-id, unit state) and /var: a tmpfs upper layer takes it all.
+  mount -t tmpfs -o mode=0755 tmpfs /ovl || fail "tmpfs for the overlay"
+  mkdir -p /ovl/upper /ovl/work
+  mount -t overlay overlay -o lowerdir=/lower,upperdir=/ovl/upper,workdir=/ovl/work /newroot \
+    || fail "cannot mount the overlay over the host root"
+fi
 R=/newroot
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs $R/run || fail "tmpfs /run"
 mkdir -p $R/run/vm $R/run/.vm $R/run/host-tmp
@@ -122,10 +140,12 @@ mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs $R/tmp || fail "tmpfs /tmp"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs $R/var/tmp || fail "tmpfs /var/tmp"
 mount -t proc proc $R/proc || fail "proc"
 mount -t sysfs sysfs $R/sys || fail "sysfs"
-mount -t cgroup2 -o nsdelegate cgroup2 $R/sys/fs/cgroup || fail "cannot mount cgroup2"
-for c in $(cat $R/sys/fs/cgroup/cgroup.controllers); do
-  echo "+$c" > $R/sys/fs/cgroup/cgroup.subtree_control || echo "run-in-vm(init): cannot enable $c"
-done
+if [ $SYSTEMD = 0 ]; then
+  mount -t cgroup2 -o nsdelegate cgroup2 $R/sys/fs/cgroup || fail "cannot mount cgroup2"
+  for c in $(cat $R/sys/fs/cgroup/cgroup.controllers); do
+    echo "+$c" > $R/sys/fs/cgroup/cgroup.subtree_control || echo "run-in-vm(init): cannot enable $c"
+  done
+fi
 mount -t devtmpfs devtmpfs $R/dev || fail "devtmpfs"
 mkdir -p $R/dev/pts $R/dev/shm $R/dev/mqueue
 mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts $R/dev/pts || fail "devpts"
@@ -138,6 +158,23 @@ ip link set lo up 2>/dev/null
 [ -f $R/run/vm/stage2 ] || fail "no stage2 in the results share"
 umount /proc /sys
 umount /dev 2>/dev/null
+if [ $SYSTEMD = 1 ]; then
+  # Only this target and its one service start (systemd.unit=run-in-vm.target on the kernel
+  # command line), never the host's enabled units (containerd, docker, ...).
+  U=$R/etc/systemd/system
+  mkdir -p $U
+  printf '%s\n' '[Unit]' 'Description=run-in-vm: the test command only' 'DefaultDependencies=no' \
+    'Requires=run-in-vm.service' 'AllowIsolate=yes' > $U/run-in-vm.target
+  printf '%s\n' '[Unit]' 'Description=run-in-vm command' 'DefaultDependencies=no' '[Service]' \
+    'Type=oneshot' 'StandardOutput=null' 'ExecStart=/run/.vm/busybox sh /run/vm/stage2' > $U/run-in-vm.service
+  # Generators are a dozen programs exec'd over 9p under TCG before any unit starts, and none
+  # matters here (no fstab, no gettys): the overlay hides them.
+  rm -f $R/usr/lib/systemd/system-generators/* $R/lib/systemd/system-generators/* 2>/dev/null
+  # The host root may carry /.dockerenv (a CI container): systemd would then believe it runs in
+  # a container and ignore the kernel command line. The overlay hides it.
+  rm -f $R/.dockerenv $R/run/.containerenv
+  exec switch_root /newroot /lib/systemd/systemd --unit=run-in-vm.target --show-status=0 --log-level=warning
+fi
 exec switch_root /newroot /run/.vm/busybox sh /run/vm/stage2
 INIT
 
@@ -152,7 +189,7 @@ build_initramfs() {
   tmp=$(mktemp -d "$CACHE_DIR/.initramfs.XXXXXX")
   mkdir -p "$tmp"/{bin,dev,proc,sys,newroot,modules}
   cp "$BUSYBOX" "$tmp/bin/busybox"
-  for a in sh mount umount insmod usleep poweroff switch_root cat cp mkdir ln echo hostname ip; do
+  for a in sh mount umount insmod usleep poweroff switch_root cat cp mkdir ln echo hostname ip grep; do
     ln -s busybox "$tmp/bin/$a"
   done
   : > "$tmp/modules.list"
@@ -304,7 +341,12 @@ q() { # POSIX-shell single-quoting
 } > "$RES/stage2"
 
 APPEND="console=ttyS0 quiet loglevel=3 panic=-1 mitigations=off cgroup_no_v1=all tsc=reliable"
-APPEND+=" no_timer_check rdinit=/init random.trust_cpu=on 8250.nr_uarts=1 ${RUN_IN_VM_APPEND:-}"
+APPEND+=" no_timer_check rdinit=/init random.trust_cpu=on 8250.nr_uarts=1"
+if [[ $SYSTEMD == 1 ]]; then
+  APPEND+=" vm.systemd=1 systemd.unit=run-in-vm.target systemd.unified_cgroup_hierarchy=1"
+  APPEND+=" systemd.show_status=0 systemd.log_level=warning systemd.log_target=console"
+fi
+APPEND+=" ${RUN_IN_VM_APPEND:-}"
 
 QEMU_ARGS=(
   -accel tcg,thread=multi -cpu max -smp "$CPUS" -m "$MEM"
