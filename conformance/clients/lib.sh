@@ -214,6 +214,12 @@ wait_for() {
 
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
+# A container's state, pid and exit code through a docker-like CLI, the command line in P=(...).
+cstate() { timeout 10 "${P[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
+cpid() { timeout 10 "${P[@]}" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null; }
+cexit() { timeout 10 "${P[@]}" inspect -f '{{.State.ExitCode}}' "$1" 2>/dev/null; }
+state_is() { [ "$(cstate "$1")" = "$2" ]; }
+
 # Start a daemon with a clean environment (only the variables given) and no fds above 2;
 # stdin /dev/null, stdout+stderr to LOGFILE. Sets DAEMON_PID.
 #   start_daemon LOGFILE VAR=value... -- CMD ARGS...

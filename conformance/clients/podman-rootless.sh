@@ -111,9 +111,6 @@ want_out_has "$IMG"
 end
 [ -n "$_REASON" ] && finish
 
-cstate() { timeout 10 "${P[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
-state_is() { [ "$(cstate "$1")" = "$2" ]; }
-wait_for() { local s=$1 i; shift; for ((i = 0; i < s * 10; i++)); do "$@" && return 0; sleep 0.1; done; return 1; }
 
 begin "run --rm: echo, exit status 0"
 run -- "${P[@]}" run --rm "${RUN[@]}" "$IMG" echo hello-rootless

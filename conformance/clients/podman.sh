@@ -80,10 +80,6 @@ want_out_has "$IMG"
 end
 [ -n "$_REASON" ] && finish
 
-cstate() { timeout 10 "${P[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
-cpid() { timeout 10 "${P[@]}" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null; }
-cexit() { timeout 10 "${P[@]}" inspect -f '{{.State.ExitCode}}' "$1" 2>/dev/null; }
-state_is() { [ "$(cstate "$1")" = "$2" ]; }
 rmf() { timeout 20 "${P[@]}" rm -f -t 0 "$@" >/dev/null 2>&1; true; }
 name() { echo "p$1-$$"; }
 
