@@ -37,7 +37,9 @@ public static class BindSources
         for (int i = 0; i < mounts.Count; i++)
         {
             MountSpec m = mounts[i];
-            if (!MountPlanner.IsBind(m) || string.IsNullOrEmpty(m.Source)) continue;
+            // Exactly the binds MountPlanner.EmitBind receives an fd for (an empty source resolves
+            // like any relative one): a mismatch would leave the init waiting for an fd never sent.
+            if (!MountPlanner.IsBind(m) || m.Source is null) continue;
             list.Add((MountPlanner.BindSource(bundle, m.Source), $"mounts[{i}]"));
         }
         return list;
