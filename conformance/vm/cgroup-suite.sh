@@ -19,27 +19,8 @@ if [[ ${1:-} != --guest ]]; then
 fi
 [[ ${RUN_IN_VM:-} == 1 ]] || { echo "cgroup-suite.sh --guest must run inside run-in-vm.sh" >&2; exit 2; }
 
-RT=${OCI_RUNTIME:-$REPO/bin/oci-runtime}
-[[ -x $RT ]] || { echo "FAIL runtime present: $RT is not executable (run make first)"; echo "0 passed, 1 failed"; exit 1; }
-CG=/sys/fs/cgroup
 W=/tmp/cgs
-mkdir -p $W
-# A private copy: the host's bin/oci-runtime may be rebuilt while the guest runs (the 9p share is
-# cache=loose, and a replaced mapped binary dies with SIGBUS).
-RTNAME=$(basename "$RT")
-cp "$RT" $W/runtime && RT=$W/runtime
-# runc (the oracle, OCI_RUNTIME=/usr/sbin/runc) words its errors differently and accepts some
-# settings oci-runtime refuses: those checks are oci-runtime's only, and say so.
-ours() { [[ $RTNAME != runc* ]]; }
-skip() { echo "SKIP $1 ($RTNAME differs: $2)"; }
-ROOT=$W/state
-PASSED=0
-FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
-# check NAME COMMAND...: PASS if the command succeeds.
-check() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "$(printf '%q ' "$@")"; fi; }
-eq() { [[ "$1" == "$2" ]] || { echo "    expected [$2], got [$1]" >&2; return 1; }; }
+source "$(dirname "$SELF")/suite-lib.sh"
 field() { awk -v k="$2" '$1 == k { print $2 }' "$1" 2>/dev/null; }
 rt() { "$RT" --root "$ROOT" "$@"; }
 lines_ge() { [ "$(wc -l < "$1")" -ge "$2" ]; }

@@ -22,22 +22,8 @@ if [[ ${1:-} != --guest ]]; then
 fi
 [[ ${RUN_IN_VM:-} == 1 ]] || { echo "systemd-suite.sh --guest must run inside run-in-vm.sh --systemd" >&2; exit 2; }
 
-RT=${OCI_RUNTIME:-$REPO/bin/oci-runtime}
-[[ -x $RT ]] || { echo "FAIL runtime present: $RT is not executable (run make first)"; echo "0 passed, 1 failed"; exit 1; }
-CG=/sys/fs/cgroup
 W=/tmp/sds
-mkdir -p $W
-RTNAME=$(basename "$RT")
-# A private copy: the host's bin/oci-runtime may be rebuilt while the guest runs (cache=loose 9p).
-cp "$RT" $W/runtime && RT=$W/runtime
-ours() { [[ $RTNAME != runc* ]]; }
-ROOT=$W/state
-PASSED=0
-FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
-check() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "$(printf '%q ' "$@")"; fi; }
-eq() { [[ "$1" == "$2" ]] || { echo "    expected [$2], got [$1]" >&2; return 1; }; }
+source "$(dirname "$SELF")/suite-lib.sh"
 rt() { "$RT" --root "$ROOT" --systemd-cgroup "$@"; }
 prop() { systemctl show -p "$2" --value "$1" 2>&1; }
 # systemd collects a stopped unit from its GC queue, a moment after the scope's cgroup is gone.

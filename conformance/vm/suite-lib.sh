@@ -1,0 +1,24 @@
+# suite-lib.sh — sourced by the guest side of the VM suites (cgroup-suite.sh, systemd-suite.sh) after
+# their --guest guard, with W set to the suite's work dir: the runtime under test ($OCI_RUNTIME,
+# default bin/oci-runtime) as a private copy, and the PASS/FAIL bookkeeping and checks both share.
+
+RT=${OCI_RUNTIME:-$REPO/bin/oci-runtime}
+[[ -x $RT ]] || { echo "FAIL runtime present: $RT is not executable (run make first)"; echo "0 passed, 1 failed"; exit 1; }
+CG=/sys/fs/cgroup
+mkdir -p "$W"
+RTNAME=$(basename "$RT")
+# A private copy: the host's bin/oci-runtime may be rebuilt while the guest runs (the 9p share is
+# cache=loose, and a replaced mapped binary dies with SIGBUS).
+cp "$RT" "$W/runtime" && RT=$W/runtime
+# runc (the oracle, OCI_RUNTIME=/usr/sbin/runc) words its errors differently and accepts some
+# settings oci-runtime refuses: those checks are oci-runtime's only, and say so.
+ours() { [[ $RTNAME != runc* ]]; }
+skip() { echo "SKIP $1 ($RTNAME differs: $2)"; }
+ROOT=$W/state
+PASSED=0
+FAILED=0
+pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
+# check NAME COMMAND...: PASS if the command succeeds.
+check() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "$(printf '%q ' "$@")"; fi; }
+eq() { [[ "$1" == "$2" ]] || { echo "    expected [$2], got [$1]" >&2; return 1; }; }
