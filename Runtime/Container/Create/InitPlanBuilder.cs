@@ -40,8 +40,10 @@ public static class InitPlanBuilder
         {
             // Only a runtime with more privilege than the container's root needs the fds: an
             // unprivileged one could not enter the container's mount namespace to open them, and
-            // every source it could open there it can open as itself anyway.
-            if (InUserNamespace(ns) && ownMountNs && !Rootless.RootlessMode.Detect())
+            // every source it could open there it can open as itself anyway (RootlessMode.Detect's
+            // test, from the facts probed above rather than a second read of /proc/self/uid_map).
+            bool privileged = host.Uid == 0 && !host.InUserNamespace;
+            if (InUserNamespace(ns) && ownMountNs && privileged)
             {
                 bindSources = BindSources.Of(c.Mounts, req.Config.BundlePath);
                 if (bindSources.Count > 0) sourceSockets = BindSources.SocketPair();
