@@ -19,13 +19,19 @@ public sealed class CriCollection : ICollectionFixture<CriDaemon>;
 /// /process_api, which must not be touched). Dispose removes pods, daemon, shims, leftover
 /// processes, mounts, cgroups and the temp dir.
 /// A setup failure fails every test with its reason (<see cref="Require"/>), never a skip.
+/// With <see cref="CriEnv.SystemdCgroup"/> (the systemd guest) the handlers run with containerd's
+/// `SystemdCgroup = true`, pods live in kubelet's systemd-driver slices under kubepods.slice, and
+/// Dispose stops that slice through systemd instead of removing cgroup dirs behind its back.
 /// </summary>
 public sealed class CriDaemon : IDisposable
 {
     public string Dir { get; }
     public string Socket => Path.Combine(Dir, "containerd.sock");
-    /// <summary>Top-level cgroup name of this run (every hierarchy): pods' cgroup_parent is /CgroupTop/&lt;pod&gt;.</summary>
-    public string CgroupTop { get; } = $"occri{Environment.ProcessId}";
+    /// <summary>
+    /// Top-level cgroup of this run (every hierarchy): pods' cgroup_parent is /CgroupTop/&lt;pod&gt;;
+    /// with the systemd driver kubelet's kubepods.slice, which holds every pod slice.
+    /// </summary>
+    public string CgroupTop { get; } = CriEnv.SystemdCgroup ? "kubepods.slice" : $"occri{Environment.ProcessId}";
     public const string PauseImage = "localhost/pause:latest";
     public const string BusyboxImage = "localhost/busybox:latest";
 
@@ -64,12 +70,17 @@ public sealed class CriDaemon : IDisposable
     public string DaemonLog => Path.Combine(Dir, "containerd.log");
     public string NewPodName(string tag) => $"{tag}-{Interlocked.Increment(ref _podCounter)}";
 
-    public static CallOptions Deadline(int seconds = 60) => new(deadline: DateTime.UtcNow.AddSeconds(seconds));
+    public static CallOptions Deadline(int seconds = 60) => new(deadline: DateTime.UtcNow.AddSeconds(seconds * CriEnv.TimeScale));
 
     void Setup()
     {
         if (Libc.geteuid() != 0) throw new InvalidOperationException("the CRI suite must run as root");
-        foreach (string tool in new[] { "containerd", "ctr", "containerd-shim-runc-v2", "umoci", "skopeo", "cc" })
+        string[] tools = CriEnv.PrebuiltImages is null
+            ? ["containerd", "ctr", "containerd-shim-runc-v2", "umoci", "skopeo", "cc"]
+            : ["containerd", "ctr", "containerd-shim-runc-v2"];
+        if (CriEnv.SystemdCgroup && !File.Exists("/run/systemd/private"))
+            throw new InvalidOperationException("OCI_CRI_SYSTEMD_CGROUP=1 needs systemd as PID 1 (/run/systemd/private is missing): run conformance/Cri/systemd-guest.sh");
+        foreach (string tool in tools)
             if (Which(tool) is null)
                 throw new InvalidOperationException($"{tool} not found (apt-get install the packages in conformance/clients/packages.txt and build-essential)");
         foreach (string h in CriEnv.HandlerNames)
@@ -83,10 +94,12 @@ public sealed class CriDaemon : IDisposable
         File.WriteAllText(Path.Combine(Dir, "config.toml"), Config());
 
         var sw = Stopwatch.StartNew();
-        Run(Path.Combine(CriEnv.RepoRoot, "conformance", "Cri", "image", "build-images.sh"), Path.Combine(Dir, "images"));
+        string imageDir = CriEnv.PrebuiltImages ?? Path.Combine(Dir, "images");
+        if (CriEnv.PrebuiltImages is null)
+            Run(Path.Combine(CriEnv.RepoRoot, "conformance", "Cri", "image", "build-images.sh"), imageDir);
         StartDaemon();
         foreach (string tar in new[] { "pause-oci.tar", "busybox-oci.tar" })
-            Run("ctr", "--address", Socket, "--namespace", "k8s.io", "images", "import", "--all-platforms", Path.Combine(Dir, "images", tar));
+            Run("ctr", "--address", Socket, "--namespace", "k8s.io", "images", "import", "--all-platforms", Path.Combine(imageDir, tar));
         var images = Images.ListImages(new ListImagesRequest(), Deadline()).Images.SelectMany(i => i.RepoTags).ToList();
         foreach (string want in new[] { PauseImage, BusyboxImage })
             if (!images.Contains(want))
@@ -94,7 +107,7 @@ public sealed class CriDaemon : IDisposable
         var version = Runtime.Version(new VersionRequest(), Deadline());
         CriReport.Line($"containerd {version.RuntimeVersion} (CRI {version.RuntimeApiVersion}), handlers: " +
                        string.Join(", ", CriEnv.HandlerNames.Select(h => $"{h}={CriEnv.Binary(h)}")) +
-                       $"; set up in {sw.Elapsed.TotalSeconds:F1} s");
+                       (CriEnv.SystemdCgroup ? "; SystemdCgroup = true" : "") + $"; set up in {sw.Elapsed.TotalSeconds:F1} s");
     }
 
     string Config()
@@ -105,7 +118,7 @@ public sealed class CriDaemon : IDisposable
                   runtime_type = "io.containerd.runc.v2"
                   [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.{h}.options]
                     BinaryName = "{CriEnv.Binary(h)}"
-                    Root = "{RuntimeRoot(h)}"
+                    Root = "{RuntimeRoot(h)}"{(CriEnv.SystemdCgroup ? "\n        SystemdCgroup = true" : "")}
             """));
         // stream_server_port 0: a free port per run; the Exec URL names it.
         return $"""
@@ -159,7 +172,7 @@ public sealed class CriDaemon : IDisposable
         psi.Environment["HOME"] = "/root";
         psi.WorkingDirectory = Dir;
         _daemon = Process.Start(psi) ?? throw new InvalidOperationException("cannot start containerd");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(30 * CriEnv.TimeScale);
         while (true)
         {
             if (_daemon.HasExited)
@@ -171,7 +184,7 @@ public sealed class CriDaemon : IDisposable
             }
             catch (RpcException) { }
             if (DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"containerd's CRI did not become ready on {Socket} within 30 s: {Tail(DaemonLog)}");
+                throw new InvalidOperationException($"containerd's CRI did not become ready on {Socket} within {30 * CriEnv.TimeScale} s: {Tail(DaemonLog)}");
             Thread.Sleep(100);
         }
     }
@@ -235,6 +248,7 @@ public sealed class CriDaemon : IDisposable
         {
             // Shims outlive the daemon: theirs carry our socket path on their command line.
             HostState.KillProcessesMatching(Dir);
+            if (CriEnv.SystemdCgroup) Systemd.Stop(CgroupTop); // its scopes and pod slices with it
             HostState.KillProcessesInCgroup(CgroupTop);
             bool unmounted = HostState.UnmountUnder(Dir);
             if (!_runContainerdExisted)

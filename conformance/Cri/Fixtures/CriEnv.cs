@@ -7,6 +7,12 @@ namespace OciRuntime.Cri;
 ///   OCI_CRI_PODS       pods in the timed loop (default 20)
 ///   OCI_CRI_REPORT     where the times and recorded values go (default &lt;repo&gt;/build/cri-report.txt)
 ///   OCI_CRI_KEEP=1     keep the temp dir (config, containerd.log, pod logs) for debugging
+///   OCI_CRI_SYSTEMD_CGROUP=1  containerd's runc-v2 `SystemdCgroup = true` for both handlers (the
+///                      shim calls the runtime with --systemd-cgroup) and kubelet's systemd-driver
+///                      pod slices as cgroup_parent; needs systemd as PID 1 (the systemd guest)
+///   OCI_CRI_TIME_SCALE every deadline and wait multiplied by this (default 1; the TCG guest uses more)
+///   OCI_CRI_IMAGES     a directory already holding build-images.sh's two archives: import them
+///                      instead of building (the guest cannot run cc/umoci/skopeo cheaply)
 /// </summary>
 public static class CriEnv
 {
@@ -29,6 +35,12 @@ public static class CriEnv
     public static string ReportFile => Env("OCI_CRI_REPORT") ?? Path.Combine(RepoRoot, "build", "cri-report.txt");
 
     public static bool Keep => Env("OCI_CRI_KEEP") == "1";
+
+    public static bool SystemdCgroup => Env("OCI_CRI_SYSTEMD_CGROUP") == "1";
+
+    public static string? PrebuiltImages => Env("OCI_CRI_IMAGES");
+
+    public static int TimeScale => int.TryParse(Env("OCI_CRI_TIME_SCALE"), out int n) && n > 0 ? n : 1;
 
     static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
 

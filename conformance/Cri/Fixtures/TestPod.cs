@@ -7,7 +7,9 @@ namespace OciRuntime.Cri;
 /// <summary>
 /// One pod as kubelet would make it on this host: host network and no hostname (there is no CNI),
 /// its own pid namespace per container, IPC shared in the pod, an absolute cgroup_parent under the
-/// run's own top-level cgroup, a log directory of its own, and the runtime handler under test.
+/// run's own top-level cgroup (with the systemd driver, kubelet's pod slice
+/// kubepods-besteffort-pod&lt;uid&gt;.slice, which containerd turns into the cgroupsPath
+/// "&lt;slice&gt;:cri-containerd:&lt;id&gt;"), a log directory of its own, and the runtime handler under test.
 /// Dispose stops and removes it (and its containers) if the test did not.
 /// </summary>
 public sealed class TestPod : IDisposable
@@ -19,6 +21,12 @@ public sealed class TestPod : IDisposable
     public PodSandboxConfig Config { get; }
     public string LogDir => Config.LogDirectory;
     public string CgroupParent => Config.Linux.CgroupParent;
+    /// <summary>The pod's cgroup in the unified hierarchy (a slice's nested path with the systemd driver).</summary>
+    public string CgroupPath => CriEnv.SystemdCgroup ? Systemd.SliceCgroup(CgroupParent) : CgroupParent;
+    /// <summary>A container's (or the sandbox's) cgroup: containerd's scope name with the systemd driver.</summary>
+    public string ContainerCgroup(string id) => CriEnv.SystemdCgroup ? $"{CgroupPath}/{ScopeUnit(id)}" : $"{CgroupParent}/{id}";
+    /// <summary>The transient scope the runtime asks systemd for (cgroupsPath "slice:cri-containerd:id").</summary>
+    public static string ScopeUnit(string id) => $"cri-containerd-{id}.scope";
     public List<string> ContainerIds { get; } = [];
     bool _removed;
 
@@ -35,14 +43,20 @@ public sealed class TestPod : IDisposable
         Id = Rt.RunPodSandbox(new RunPodSandboxRequest { Config = Config, RuntimeHandler = handler }, CriDaemon.Deadline()).PodSandboxId;
     }
 
-    public static PodSandboxConfig SandboxConfig(CriDaemon d, string name) => new()
+    public static PodSandboxConfig SandboxConfig(CriDaemon d, string name)
     {
-        Metadata = new PodSandboxMetadata { Name = name, Uid = Guid.NewGuid().ToString(), Namespace = "occri" },
+        string uid = Guid.NewGuid().ToString();
+        return SandboxConfig(d, name, uid, CriEnv.SystemdCgroup ? Systemd.PodSlice(uid) : $"/{d.CgroupTop}/{name}");
+    }
+
+    static PodSandboxConfig SandboxConfig(CriDaemon d, string name, string uid, string cgroupParent) => new()
+    {
+        Metadata = new PodSandboxMetadata { Name = name, Uid = uid, Namespace = "occri" },
         LogDirectory = Path.Combine(d.Dir, "logs", name),
         Labels = { ["occri"] = name },
         Linux = new LinuxPodSandboxConfig
         {
-            CgroupParent = $"/{d.CgroupTop}/{name}",
+            CgroupParent = cgroupParent,
             SecurityContext = new LinuxSandboxSecurityContext
             {
                 NamespaceOptions = new NamespaceOption { Network = NamespaceMode.Node, Pid = NamespaceMode.Container, Ipc = NamespaceMode.Pod },
@@ -89,6 +103,7 @@ public sealed class TestPod : IDisposable
 
     public ContainerStatus WaitFor(string containerId, ContainerState state, int seconds = 20)
     {
+        seconds *= CriEnv.TimeScale;
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         ContainerStatus s;
         while ((s = Status(containerId)).State != state)
@@ -138,8 +153,8 @@ public sealed class TestPod : IDisposable
     {
         var left = new List<string>();
         var ids = ContainerIds.Append(Id).ToList();
-        foreach (int p in HostState.ProcessesInCgroup(CgroupParent))
-            left.Add($"process {p} ({HostState.Cmdline(p)}) in {CgroupParent}");
+        foreach (int p in HostState.ProcessesInCgroup(CgroupPath))
+            left.Add($"process {p} ({HostState.Cmdline(p)}) in {CgroupPath}");
         foreach (string id in ids)
         {
             foreach (int p in HostState.ProcessesMatching(id)) left.Add($"process {p} ({HostState.Cmdline(p)})");
@@ -147,7 +162,13 @@ public sealed class TestPod : IDisposable
                 if (Directory.Exists(root)) left.Add($"directory {root}");
             foreach (string m in HostState.MountsUnder(D.Bundle(id))) left.Add($"mount {m}");
         }
-        foreach (string d in HostState.CgroupDirsBelow(CgroupParent)) left.Add($"cgroup {d}");
+        foreach (string d in HostState.CgroupDirsBelow(CgroupPath)) left.Add($"cgroup {d}");
+        if (CriEnv.SystemdCgroup)
+        {
+            var units = Systemd.Units("scope");
+            foreach (string id in ids)
+                if (units.Contains(ScopeUnit(id))) left.Add($"unit {ScopeUnit(id)}");
+        }
         return left;
     }
 
