@@ -141,9 +141,15 @@ if [ "$mode" = all ] && [ "$clients" = 1 ] && [ -z "$filter" ]; then
   cri_start=$SECONDS
   export OCI_CRI_REPORT="$PWD/build/cri-report.txt"
   rm -f "$OCI_CRI_REPORT"
+  rm -f build/cri-guest-report.txt
   run_project conformance/Cri/Oci.Cri.csproj cri
   [ -f "$OCI_CRI_REPORT" ] && sed 's/^/# cri: /' "$OCI_CRI_REPORT"
-  echo "CRI suite (conformance/Cri, handlers runc and $(basename "$OCI_RUNTIME")): $((SECONDS - cri_start)) s"
+  [ -f build/cri-guest-report.txt ] && sed 's/^/# cri (systemd guest): /' build/cri-guest-report.txt
+  # Its systemd-guest part (SystemdCgroup = true, conformance/Cri/systemd-guest.sh) is one test of
+  # that project, one qemu boot: its own time, from the TRX.
+  line=$(grep -o '<UnitTestResult [^>]*testName="[^"]*CriSuite_InTheSystemdGuest[^"]*"[^>]*>' "$results/cri.trx" 2>/dev/null | head -1)
+  [ -n "$line" ] && echo "vm suite CriSystemdGuest: $(echo "$line" | sed -n 's/.* outcome="\([^"]*\)".*/\1/p') in $(echo "$line" | sed -n 's/.* duration="\([^"]*\)".*/\1/p')"
+  echo "CRI suite (conformance/Cri, handlers runc and $(basename "$OCI_RUNTIME"), host and systemd guest): $((SECONDS - cri_start)) s"
 fi
 
 # The real clients (containerd, podman, docker) against runc, then oci-runtime. run-all.sh prints one
