@@ -7,7 +7,8 @@ namespace OciRuntime.Cri.Tests;
 /// ContainerStats and UpdateContainerResources on this host, per handler. On a hybrid host
 /// containerd 1.6's shim reads the v1 cgroups listed in /proc/&lt;init&gt;/cgroup; oci-runtime places
 /// the container in the unified hierarchy only, so what containerd returns for it is recorded
-/// (build/cri-report.txt), not asserted — a pure cgroup v2 guest is where the values can be checked.
+/// (build/cri-report.txt), not asserted here: Guest/SystemdGuestSuite.cs asserts them in the pure
+/// cgroup v2 systemd guest, with the hard limits this host refuses.
 /// Weights are applied by runc through v1 and skipped with one warning by oci-runtime; a hard limit
 /// is applied by runc and refused, clearly, by oci-runtime.
 /// </summary>
