@@ -15,5 +15,5 @@ public class VmRootlessTests
     [Fact]
     [Trait("Category", "Vm")]
     public void RootlessSuite_WithAUserManagerInTheSystemdGuest_AllChecksPass() =>
-        VmSuite.AssertAllPass("rootless-suite.sh", TimeSpan.FromSeconds(540), minChecks: 40);
+        VmSuite.AssertAllPass("rootless-suite.sh", TimeSpan.FromSeconds(600), minChecks: 40);
 }
