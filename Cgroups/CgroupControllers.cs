@@ -86,7 +86,7 @@ public static class CgroupControllers
     /// <paramref name="strict"/> false a failure is ignored (for controllers enabled only so stats
     /// and later updates find their files, not because a setting needs them).
     /// </summary>
-    public static void Enable(string mount, string path, IEnumerable<string> controllers, bool strict = true)
+    public static void Enable(string mount, string path, IEnumerable<string> controllers, bool strict = true, IReadOnlyList<CgroupWrite>? writes = null)
     {
         List<string> want = controllers.Distinct().ToList();
         if (want.Count == 0) return;
@@ -113,8 +113,16 @@ public static class CgroupControllers
             {
                 if (enabled.Contains(c) || !offered.Contains(c)) continue;
                 try { File.WriteAllText(sc, "+" + c); }
-                catch (IOException) when (!strict)
+                catch (Exception) when (!strict)
                 {
+                }
+                catch (UnauthorizedAccessException e)
+                {
+                    // Rootless: only what was delegated to the user can be enabled below it.
+                    string source = writes is null ? $"the {c} controller" : SettingsNeeding(writes, c);
+                    string delegated = string.Join(' ', Read(Path.Combine(root, path.Trim('/'), "..", "cgroup.controllers")).Order(StringComparer.Ordinal));
+                    throw new CgroupException($"{source}: the {c} controller is not delegated to uid {Native.Interop.Sys.GetEuid()}: cannot enable it in {sc} ({e.Message}); " +
+                        $"the container's parent cgroup offers only: {(delegated.Length == 0 ? "none" : delegated)}. Delegate it (systemd: Delegate= of user@.service), or remove the setting", e);
                 }
                 catch (IOException e)
                 {

@@ -80,7 +80,7 @@ public sealed class CgroupV2Manager
         CgroupControllers.EnsureAvailable(Mount, Path, planned);
 
         List<string> needed = ResourceWriter.Controllers(planned);
-        CgroupControllers.Enable(Mount, Path, needed);
+        CgroupControllers.Enable(Mount, Path, needed, writes: planned);
         if (CgroupMount.IsPureV2(Mount))
         {
             // Like runc on a pure v2 host: every offered controller, so stats and later updates

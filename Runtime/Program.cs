@@ -53,6 +53,7 @@ public static class Program
             StressHook.StartIfRequested();
             ParsedArgs g = ArgParser.Parse(argv, GlobalOptions.Specs);
             GlobalOptions global = GlobalOptions.From(g);
+            Cgroups.Systemd.SystemdManager.Configure(() => global.Rootless);
             RuntimeLog.Configure(global.LogPath, global.LogJson, global.Debug);
             if (RuntimeLog.CheckLogFile() is { } logError) throw new UsageException(logError);
             if (g.Has("version")) { Output.WriteStdout(VersionInfo.Text); return 0; }

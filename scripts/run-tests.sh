@@ -88,7 +88,7 @@ if [ "$mode" != unit ]; then
   done
   # The qemu guest suites are one test each inside the conformance run (counted there); their own
   # wall time, from the TRX, shows what each VM boot costs.
-  for vm in CgroupSuite_InAPureCgroupV2Guest SystemdSuite_WithSystemdAsPid1; do
+  for vm in CgroupSuite_InAPureCgroupV2Guest SystemdSuite_WithSystemdAsPid1 RootlessSuite_WithAUserManagerInTheSystemdGuest; do
     line=$(grep -o "<UnitTestResult [^>]*testName=\"[^\"]*${vm}[^\"]*\"[^>]*>" "$results/conformance.trx" 2>/dev/null | head -1)
     [ -n "$line" ] || continue
     dur=$(echo "$line" | sed -n 's/.* duration="\([^"]*\)".*/\1/p')

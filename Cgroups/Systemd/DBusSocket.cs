@@ -50,14 +50,18 @@ public sealed unsafe class DBusSocket : IDisposable
     private void Authenticate()
     {
         // "\0", then AUTH EXTERNAL with our uid as hex-encoded decimal ASCII; expect "OK <guid>".
+        // BEGIN goes with AUTH, before the OK is read, as sd-bus clients send it: systemd 252's
+        // server reads BEGIN and any bytes behind it at once, then leaves those bytes unprocessed
+        // until more data arrives, so a first call sent right after a separate BEGIN often got no
+        // reply at all (measured in the guest, system and user manager alike). Sent this way,
+        // nothing can follow BEGIN before the server has answered.
         string uid = Sys.GetUid().ToString(CultureInfo.InvariantCulture);
         var hex = new StringBuilder();
         foreach (byte c in Encoding.ASCII.GetBytes(uid)) hex.Append(c.ToString("x2", CultureInfo.InvariantCulture));
-        SendAll(Encoding.ASCII.GetBytes("\0AUTH EXTERNAL " + hex + "\r\n"));
+        SendAll(Encoding.ASCII.GetBytes("\0AUTH EXTERNAL " + hex + "\r\nBEGIN\r\n"));
         string line = ReadLine();
         if (!line.StartsWith("OK ", StringComparison.Ordinal))
             throw new DBusTransportException($"authentication (EXTERNAL, uid {uid}) refused by {Path}: {line}");
-        SendAll(Encoding.ASCII.GetBytes("BEGIN\r\n"));
     }
 
     /// <summary>A method call and its reply; an error reply becomes <see cref="DBusErrorException"/>.</summary>

@@ -33,6 +33,7 @@ public sealed class SystemdBus
     /// <summary><paramref name="unit"/> only names what the connection was for in errors.</summary>
     private static SystemdBus Connect(string unit)
     {
+        if (SystemdManager.IsUser) return ConnectUser(unit);
         // sd_booted(3): systemd is PID 1 exactly when /run/systemd/system exists.
         if (!Directory.Exists("/run/systemd/system"))
             throw new CgroupException($"--systemd-cgroup: cannot manage unit {unit}: systemd is not running as PID 1 on this host (/run/systemd/system does not exist); use the cgroupfs driver (drop --systemd-cgroup, and SystemdCgroup = false in containerd)");
@@ -47,6 +48,28 @@ public sealed class SystemdBus
             throw new CgroupException($"--systemd-cgroup: cannot manage unit {unit}: talking to systemd at {path}: {e.Message} (as root the runtime uses {PrivateSocket}; is systemd PID 1?)", e);
         }
     }
+
+    /// <summary>Rootless: the user's own manager over its private socket (SystemdManager says why).</summary>
+    private static SystemdBus ConnectUser(string unit)
+    {
+        string path = SystemdManager.UserPrivateSocket()
+            ?? throw new CgroupException($"--systemd-cgroup: rootless: cannot manage unit {unit}: XDG_RUNTIME_DIR is not set, so the user's systemd manager ($XDG_RUNTIME_DIR/systemd/private) cannot be found; run in a systemd user session, or use the cgroupfs driver");
+        try
+        {
+            return new SystemdBus(DBusSocket.Open(path, isBus: false));
+        }
+        catch (Exception e) when (e is DBusTransportException or DBusErrorException)
+        {
+            throw new CgroupException($"--systemd-cgroup: rootless: cannot manage unit {unit}: talking to the user's systemd manager at {path}: {e.Message} (start it: systemctl start user@{Native.Interop.Sys.GetUid()}.service, or loginctl enable-linger; or use the cgroupfs driver)", e);
+        }
+    }
+
+    /// <summary>
+    /// The manager's own cgroup (Manager.ControlGroup): "" for PID 1, and for a user manager its
+    /// service's cgroup (/user.slice/user-1000.slice/user@1000.service), under which its slices live.
+    /// </summary>
+    public string ManagerControlGroup(string unit) =>
+        GetStringProperty(unit, ManagerPath, ManagerInterface, "ControlGroup") ?? "";
 
     /// <summary>StartTransientUnit(name, "replace", properties, []) and wait until its job is done.</summary>
     public void StartTransientUnit(string unit, IReadOnlyList<UnitProperty> properties)

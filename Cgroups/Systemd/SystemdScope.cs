@@ -18,6 +18,7 @@ public sealed class SystemdScope : IContainerCgroupDriver
     private readonly string _id;
     private readonly CgroupV2Manager _files;
     private bool _started;
+    private bool _deviceFilter = true;
 
     private SystemdScope(SystemdUnitName name, string id, CgroupV2Manager files)
     {
@@ -28,10 +29,12 @@ public sealed class SystemdScope : IContainerCgroupDriver
 
     public static SystemdScope? ForContainer(string? cgroupsPath, string id)
     {
-        SystemdUnitName name = SystemdUnitName.Parse(cgroupsPath, id);
+        SystemdUnitName name = SystemdUnitName.Parse(cgroupsPath, id, SystemdManager.DefaultSlice);
         string? mount = CgroupMount.FindUnified();
         if (mount is null) return null;
-        return new SystemdScope(name, id, new CgroupV2Manager(mount, name.CgroupPath));
+        // A user manager's slices live under its own service's cgroup, which only it can tell.
+        string root = SystemdManager.IsUser ? SystemdBus.Shared(name.Unit).ManagerControlGroup(name.Unit).TrimEnd('/') : "";
+        return new SystemdScope(name, id, new CgroupV2Manager(mount, root + name.CgroupPath));
     }
 
     public string Dir => _files.Dir;
@@ -42,6 +45,7 @@ public sealed class SystemdScope : IContainerCgroupDriver
     /// <summary>Nothing exists before the init does (systemd refuses a scope without processes): validate only.</summary>
     public string? Prepare(LinuxResources? resources, bool deviceFilter = true)
     {
+        _deviceFilter = deviceFilter;
         UnitProperties.ForResources(ResourceWriter.Plan(resources));
         DeviceRule.ForContainer(resources?.Devices);
         return null;
@@ -62,7 +66,7 @@ public sealed class SystemdScope : IContainerCgroupDriver
             bus.ResetFailedUnit(_name.Unit);
             bus.StartTransientUnit(_name.Unit, props);
         }
-        _files.Apply(resources);
+        _files.Apply(resources, _deviceFilter);
     }
 
     /// <summary>A failed create: best effort, so the create's own error is the one reported.</summary>

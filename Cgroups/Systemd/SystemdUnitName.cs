@@ -27,19 +27,19 @@ public sealed record SystemdUnitName(string Slice, string Unit)
         }
     }
 
-    public static SystemdUnitName Parse(string? cgroupsPath, string id)
+    public static SystemdUnitName Parse(string? cgroupsPath, string id, string defaultSlice = DefaultSlice)
     {
         string slice, prefix, name;
         if (string.IsNullOrEmpty(cgroupsPath))
         {
-            (slice, prefix, name) = (DefaultSlice, DefaultPrefix, id);
+            (slice, prefix, name) = (defaultSlice, DefaultPrefix, id);
         }
         else
         {
             string[] parts = cgroupsPath.Split(':');
             if (parts.Length != 3)
                 throw new CgroupException($"linux.cgroupsPath: expected \"slice:prefix:name\" for systemd cgroups, got \"{cgroupsPath}\" (pass a path of that form, or drop --systemd-cgroup to use the cgroupfs driver)");
-            (slice, prefix, name) = (parts[0].Length == 0 ? DefaultSlice : parts[0], parts[1], parts[2]);
+            (slice, prefix, name) = (parts[0].Length == 0 ? defaultSlice : parts[0], parts[1], parts[2]);
         }
         if (name.Length == 0)
             throw new CgroupException($"linux.cgroupsPath: \"{cgroupsPath}\": the name part (after the second ':') is empty");

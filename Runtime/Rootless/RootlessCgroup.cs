@@ -56,16 +56,16 @@ public static class RootlessCgroup
         e is UnauthorizedAccessException || (e.HResult & 0xffff) is Errno.EACCES or Errno.EPERM or Errno.EROFS;
 
     /// <summary>
-    /// `--systemd-cgroup` as a user talks to the user's own systemd manager over the session bus
-    /// (runc does the same). Without one there is nobody to ask: say so before anything is made.
+    /// `--systemd-cgroup` as a user talks to the user's own systemd manager (runc does the same,
+    /// over the session bus; we use the manager's private socket, Cgroups/Systemd/SystemdManager).
+    /// Without one there is nobody to ask: say so before anything is made.
     /// </summary>
     public static void CheckSystemdManager(bool rootless, bool systemdCgroup)
     {
         if (!rootless || !systemdCgroup) return;
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS"))) return;
-        string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        if (!string.IsNullOrEmpty(xdg) && File.Exists(Path.Combine(xdg, "bus"))) return;
+        string? socket = Cgroups.Systemd.SystemdManager.UserPrivateSocket();
+        if (socket is not null && File.Exists(socket)) return;
         throw new RuntimeException(
-            "--systemd-cgroup: rootless: the user's systemd manager is needed and there is no session bus (DBUS_SESSION_BUS_ADDRESS unset, no $XDG_RUNTIME_DIR/bus): run inside a systemd user session (loginctl enable-linger USER), or use --cgroup-manager cgroupfs");
+            $"--systemd-cgroup: rootless: the user's systemd manager is needed and there is none ({(socket is null ? "XDG_RUNTIME_DIR is not set" : socket + " does not exist")}): start it (systemctl start user@{Sys.GetUid()}.service, or loginctl enable-linger USER), or use --cgroup-manager cgroupfs");
     }
 }

@@ -23,6 +23,18 @@ public class SystemdDriverTests
         Assert.Equal(cgroup, n.CgroupPath);
     }
 
+    /// <summary>Rootless (the user's manager): runc's default and empty slice is user.slice, relative to the manager's own cgroup.</summary>
+    [Theory]
+    [InlineData(null, "user.slice", "/user.slice/runc-c1.scope")]
+    [InlineData(":oci:c1", "user.slice", "/user.slice/oci-c1.scope")]
+    [InlineData("app.slice:oci:c1", "app.slice", "/app.slice/oci-c1.scope")]
+    public void Parse_UserManagerDefaultSlice(string? path, string slice, string cgroup)
+    {
+        SystemdUnitName n = SystemdUnitName.Parse(path, "c1", "user.slice");
+        Assert.Equal(slice, n.Slice);
+        Assert.Equal(cgroup, n.CgroupPath);
+    }
+
     [Theory]
     [InlineData("/kubepods/besteffort/pod1/abc", "slice:prefix:name")]
     [InlineData("a:b", "slice:prefix:name")]

@@ -55,11 +55,13 @@ public class NotifySocketTests
         public string Id => C.Id;
         public string Dir => C.Dir;
 
-        public Notifying(string tag, string script)
+        public Notifying(string tag, string script, Action<Bundle>? edit = null)
         {
-            C = new Container(tag).Configure(b => b.Sh(script).AddMount(Tool, "bind", NativeTools.SdNotify, "bind", "ro"));
+            C = new Container(tag).Configure(b => { b.Sh(script).AddMount(Tool, "bind", NativeTools.SdNotify, "bind", "ro"); edit?.Invoke(b); });
             Root = $"/run/ocn-{Environment.ProcessId}-{Interlocked.Increment(ref s_roots)}";
-            Directory.CreateDirectory(Root);
+            // 0700 like the default roots (/run/oci-runtime, /run/runc): a user-namespaced
+            // container's root cannot search it, yet its init must still reach the socket.
+            Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             Cli = new RuntimeCli(Root, null, C.Id);
         }
 
@@ -152,5 +154,58 @@ public class NotifySocketTests
         using var c = new Container("notify-none").Configure(b => b.Sh("echo \"env=$NOTIFY_SOCKET\"; grep ' /run/notify ' /proc/self/mountinfo; true"));
         var r = c.Run(new RunOptions { Env = new Dictionary<string, string> { ["NOTIFY_SOCKET"] = "" } }).ShouldSucceed();
         Assert.Equal("env=\n", r.Stdout);
+    }
+
+    // ---- a user-namespaced container started by root: the container's root is host uid 100000,
+    // which owns nothing on the host. It must still reach the socket through the read-only bind of
+    // the root-owned state dir, and the runtime (host root) must still read what it sends.
+
+    static void Userns(Bundle b) => b.UserNamespace();
+
+    [Fact]
+    public void UserNamespace_RunDetached_ForwardsReadyAndTheInitsPid()
+    {
+        using var c = new Notifying("notify-userns-rund", $"{Tool} READY=1; exec sleep 100", Userns);
+        using var l = new Listener(c.Dir);
+        c.Run(WithNotify(l), "--detach").ShouldSucceed();
+        Assert.Equal(new[] { "READY=1\n", $"MAINPID={c.Pid()}\n" }, l.Receive(TimeSpan.FromMilliseconds(500)));
+        Assert.Equal("running", c.Status());
+    }
+
+    [Fact]
+    public void UserNamespace_CreateThenStart_ForwardsReady()
+    {
+        using var c = new Notifying("notify-userns-cs", $"{Tool} READY=1; exec sleep 100", Userns);
+        using var l = new Listener(c.Dir);
+        c.Create(WithNotify(l)).ShouldSucceed();
+        c.Start(WithNotify(l)).ShouldSucceed();
+        Assert.Equal(new[] { "READY=1\n", $"MAINPID={c.Pid()}\n" }, l.Receive(TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
+    public void UserNamespace_TheSocketIsReachableAndReadOnly_ForTheMappedRootAndAnUnmappedUser()
+    {
+        // uid 0 in the container is host 100000; uid 1000 there is host 101000: neither owns the dir.
+        using var c = new Notifying("notify-userns-ro",
+            $"echo \"env=$NOTIFY_SOCKET\"; id -u; test -S /run/notify/notify.sock && echo socket; touch /run/notify/x 2>/dev/null || echo cannot-write; " +
+            $"rm -f /run/notify/notify.sock 2>/dev/null || echo cannot-remove; {Tool} READY=1",
+            b => { Userns(b); });
+        using var l = new Listener(c.Dir);
+        var r = c.Run(WithNotify(l) with { Timeout = TimeSpan.FromSeconds(15) });
+        Assert.Contains("env=/run/notify/notify.sock\n", r.Stdout);
+        Assert.Contains("socket\n", r.Stdout);
+        Assert.Contains("cannot-write\n", r.Stdout);
+        Assert.Contains("cannot-remove\n", r.Stdout);
+        Assert.Equal("READY=1\n", l.Receive(TimeSpan.FromMilliseconds(500)).FirstOrDefault());
+    }
+
+    [Fact]
+    public void UserNamespace_ANonRootProcessUser_CanNotify()
+    {
+        using var c = new Notifying("notify-userns-user", $"id -u; {Tool} READY=1; exec sleep 100",
+            b => { Userns(b); b.Process["user"] = new System.Text.Json.Nodes.JsonObject { ["uid"] = 1000, ["gid"] = 1000 }; });
+        using var l = new Listener(c.Dir);
+        c.Run(WithNotify(l), "--detach").ShouldSucceed();
+        Assert.Equal(new[] { "READY=1\n", $"MAINPID={c.Pid()}\n" }, l.Receive(TimeSpan.FromMilliseconds(500)));
     }
 }
