@@ -10,6 +10,7 @@ PREFIX      ?= /usr/local
 SOURCES     := $(shell find Runtime Spec Native Seccomp Cgroups -type f \( -name '*.cs' -o -name '*.c' -o -name '*.h' -o -name '*.csproj' -o -name '*.targets' -o -name '*.txt' \) -not -path '*/obj/*' -not -path '*/bin/*') nativeaot.props Directory.Build.props
 
 WEAK_BIN    := build/weak/oci-runtime
+FLOOR_BIN   := build/bench/floor/oci-floor
 WEAKENINGS  := conformance/Security/weakenings.txt
 
 .PHONY: all test unit conformance stress faults bench bench-quick demo install clean weak validation
@@ -73,11 +74,15 @@ fuzz: $(BIN)
 # oci-runtime, runc and crun interleaved (bench/README.md); the full run is manual (a few minutes,
 # plus a qemu guest for the 512 KiB memory.max check). bench-quick: 10 iterations, ratios only,
 # never fails on them (make test runs it).
-bench: $(BIN) $(WEAK_BIN)
+bench: $(BIN) $(WEAK_BIN) $(FLOOR_BIN)
 	bench/run.sh
 
-bench-quick: $(BIN)
+bench-quick: $(BIN) $(FLOOR_BIN)
 	BENCH_QUICK=1 bench/run.sh
+
+# The bench's floor rows: an empty program with nativeaot.props' settings (bench/floor), built once.
+$(FLOOR_BIN): bench/floor/Program.cs bench/floor/Floor.csproj nativeaot.props Directory.Build.props
+	$(DOTNET) publish bench/floor/Floor.csproj -c $(CONFIG) -r $(RID) -o build/bench/floor -nologo -v quiet
 
 demo: $(BIN)
 	scripts/demo.sh

@@ -17,6 +17,8 @@ public readonly record struct BpfInsn(byte Code, byte Dst, byte Src, short Off, 
     public const byte Alu32MovX = 0xbc;   // BPF_ALU | BPF_MOV | BPF_X:   dst32 = src32
     public const byte Jmp32JneK = 0x56;   // BPF_JMP32 | BPF_JNE | BPF_K: if (dst32 != imm) pc += off
     public const byte Jmp32JneX = 0x5e;   // BPF_JMP32 | BPF_JNE | BPF_X: if (dst32 != src32) pc += off
+    public const byte Jmp32JeqK = 0x16;   // BPF_JMP32 | BPF_JEQ | BPF_K: if (dst32 == imm) pc += off
+    public const byte Ja = 0x05;          // BPF_JMP | BPF_JA:            pc += off
     public const byte Exit = 0x95;        // BPF_JMP | BPF_EXIT:         return r0
 
     public const int Size = 8;

@@ -11,12 +11,19 @@
 # (the last two against a long-running container). Every bundle says ociVersion 1.0.2 (crun
 # refuses >= 1.2). Results: build/bench/{samples,summary}.json; the table printed last gives
 # medians (ms), the medians of the paired ratios of wall time and of CPU time (user + system, which
-# a loaded machine disturbs less), and the peak RSS (MB, from wait4).
+# a loaded machine disturbs less), and the peak RSS (MB, from wait4); then the floor rows: an empty
+# NativeAOT program with nativeaot.props' settings (bench/floor) and each runtime's --version,
+# what a process costs before it does any container work.
+#
+# Every runtime's --root is on a tmpfs, as /run is on a systemd host: this development VM keeps
+# /run on its root ext4 (no journal, mounted with discard), where removing a state directory waits
+# for a synchronous discard of its block (perf sched: blkdev_issue_discard under rmdir, 0.4-10 ms),
+# the same for every runtime and nothing any of them does. BENCH_STATE_TMPFS=0 keeps them on disk.
 #
 # Env: OCI_RUNTIME (bin/oci-runtime), RUNC, CRUN (from PATH), BENCH_RUNS (default 40; quick: 10),
 #      BENCH_WARMUP (default 3; quick: 1), BENCH_OUT (build/bench), BENCH_QUICK=1 (no A/B, no
 #      seccomp compiler bench, never fails on ratios), BENCH_VM=0 (skip the 512 KiB memory.max
-#      check in the qemu guest), BENCH_ONLY_SECCOMP=none|podman.
+#      check in the qemu guest), BENCH_ONLY_SECCOMP=none|podman, BENCH_STATE_TMPFS=0 (roots on $work's disk).
 # Needs root, jq, cc, busybox-static. Exit 1 only if oci-runtime could not run a container.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,14 +48,18 @@ cc -O2 -o "$out/timer" bench/timer.c || die "cannot build bench/timer.c"
 
 work=$(mktemp -d /tmp/oci-bench.XXXXXX)
 chmod 755 "$work"
+# The runtimes' --root dirs (see the header): a private tmpfs, unmounted by cleanup.
+state=$work/state
+mkdir -p "$state"
+if [ "${BENCH_STATE_TMPFS:-1}" != 0 ]; then mount -t tmpfs -o mode=755 oci-bench-state "$state"; fi
 cgparent=oci-bench-$$
 cleanup() {
   # crun's leftovers (an interrupted run) are deleted where crun works: a namespace with cgroup2.
-  if [ -n "$crun_bin" ] && [ -d "$work/root-crun" ]; then
+  if [ -n "$crun_bin" ] && [ -d "$state/root-crun" ]; then
     unshare -m --propagation private sh -c 'mount -t cgroup2 none /sys/fs/cgroup && for id in $(ls "$2"); do "$1" --cgroup-manager=disabled --root "$2" delete --force "$id"; done' \
-      sh "$crun_bin" "$work/root-crun" >/dev/null 2>&1 || true
+      sh "$crun_bin" "$state/root-crun" >/dev/null 2>&1 || true
   fi
-  for r in "$work"/root-*; do
+  for r in "$state"/root-*; do
     [ -d "$r" ] || continue
     for rt in "$ours" "$runc_bin"; do
       [ -x "$rt" ] || continue
@@ -62,6 +73,7 @@ cleanup() {
     find "$d" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null || true
     rmdir "$d" 2>/dev/null || true
   done
+  umount "$state" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -104,10 +116,10 @@ bundles_for() { # RUNTIME-NAME
 usable() {
   local name=$1 ns=$2; shift 2
   [ -x "$1" ] || { echo "  $name: not installed, skipped"; return 1; }
-  mkdir -p "$work/root-$name"
+  mkdir -p "$state/root-$name"
   bundles_for "$name"
-  printf '^ %s %s --root %s run --bundle %s probe\n' "$ns" "$*" "$work/root-$name" "$work/$name/b-${profiles[0]}" > "$work/probe.plan"
-  printf -- '- %s %s --root %s delete --force probe\n' "$ns" "$*" "$work/root-$name" >> "$work/probe.plan"
+  printf '^ %s %s --root %s run --bundle %s probe\n' "$ns" "$*" "$state/root-$name" "$work/$name/b-${profiles[0]}" > "$work/probe.plan"
+  printf -- '- %s %s --root %s delete --force probe\n' "$ns" "$*" "$state/root-$name" >> "$work/probe.plan"
   if ! "$out/timer" -n 1 -w 0 -e "$work/probe-$name.err" "$work/probe.plan" >/dev/null 2>"$work/probe-$name.timer" \
      || grep -q 'setup failed' "$work/probe-$name.timer"; then
     echo "  $name: cannot run a container here, skipped: $(tail -1 "$work/probe-$name.err" 2>/dev/null)"
@@ -119,7 +131,7 @@ runtimes=()
 declare -A cmd nsof
 add_runtime() { # NAME NS RT GLOBALS...
   local name=$1 ns=$2; shift 2
-  if usable "$name" "$ns" "$@"; then runtimes+=("$name"); cmd[$name]="$* --root $work/root-$name"; nsof[$name]=$ns; fi
+  if usable "$name" "$ns" "$@"; then runtimes+=("$name"); cmd[$name]="$* --root $state/root-$name"; nsof[$name]=$ns; fi
 }
 echo "bench: $warmup warmup + $runs interleaved iterations; busybox bundle in $work"
 add_runtime oci-runtime 0 "$ours"
@@ -146,6 +158,17 @@ for n in "${runtimes[@]}"; do
     } >> "$plan"
   done
 done
+# Floor rows, one block of their own: what any process of each kind costs before container work.
+floor_bin=${BENCH_FLOOR:-$repo/build/bench/floor/oci-floor}
+if [ ! -x "$floor_bin" ] && command -v dotnet >/dev/null; then make -s -C "$repo" build/bench/floor/oci-floor >/dev/null 2>&1 || true; fi
+{
+  [ -x "$floor_bin" ] && echo "floor.nativeaot-empty 0 $floor_bin"
+  echo "floor.oci-runtime-version 0 $ours --version"
+  for n in "${runtimes[@]}"; do
+    case $n in runc) echo "floor.runc-version 0 $runc_bin --version" ;; crun) echo "floor.crun-version 0 $crun_bin --version" ;; esac
+  done
+  echo
+} >> "$plan"
 cp "$plan" "$out/bench.plan"
 rm -f "$out/stderr.log"
 timer_rc=0
@@ -161,6 +184,8 @@ jq --arg date "$date" --arg load "$load" --argjson runs "$runs" --arg quick "$qu
   {date: $date, load: $load, runs: $runs, quick: ($quick == "1"),
    commands: (to_entries | map({key, value: {median_ms: (.value.us | median / 1000), median_cpu_ms: (.value.cpu_us | median / 1000),
        peak_rss_mb: ((.value.rss_kb | max) / 1024), failed: .value.failed}}) | from_entries),
+   floor: (to_entries | map(select(.key | startswith("floor.")) | {key: (.key | sub("^floor\\."; "")), value: {median_ms: (.value.us | median / 1000),
+       median_cpu_ms: (.value.cpu_us | median / 1000), peak_rss_mb: ((.value.rss_kb | max) / 1024)}}) | from_entries),
    ratios: ([to_entries[] | .key | select(startswith("oci-runtime.")) | sub("^oci-runtime\\."; "")] | map({key: ., value: {
        vs_runc: pair("oci-runtime." + .; "runc." + .; "us"),
        vs_crun: pair("oci-runtime-ns." + .; "crun." + .; "us"),
@@ -180,6 +205,13 @@ jq -r '
      ($r | ms("oci-runtime-ns.\($s).\($c)")), ($r | ms("crun.\($s).\($c)")), (.value.vs_crun | f) + "x", (.value.cpu_vs_crun | f) + "x",
      "\($r | mb("oci-runtime.\($s).\($c)"))/\($r | mb("runc.\($s).\($c)"))/\($r | mb("crun.\($s).\($c)"))"] | @tsv)
 ' "$out/summary.json" | column -t -s $'\t'
+# Floor rows: the process floor each command's time and RSS contain (no container work at all).
+jq -r '
+  def f: if . == null then "-" else (. * 100 | round / 100 | tostring) end;
+  if (.floor | length) == 0 then empty else
+  "\nfloor (a process doing no container work; median ms, CPU ms, peak RSS MB):",
+  (.floor | to_entries[] | "  \(.key): \(.value.median_ms | f) ms, CPU \(.value.median_cpu_ms | f) ms, \(.value.peak_rss_mb | f) MB") end
+' "$out/summary.json"
 
 jq -r '
   def f: . * 100 | round / 100 | tostring;

@@ -27,16 +27,19 @@ public sealed class MountPlanner
     private readonly Container.HostFacts _host;
     private readonly int _sourceSocket;
     private readonly string? _cgroupFallback;
+    private readonly bool _cgroupBindFirst;
     private readonly PlanSlot _source;
 
     /// <param name="bindSourceSocket">In a user namespace: the socket the runtime sends every bind source on, as an fd (<see cref="BindSources"/>); -1: binds open their source by path.</param>
     /// <param name="cgroupFallback">What a cgroup2 mount binds instead when the kernel refuses it (EPERM/EBUSY: a user namespace without its own cgroup namespace), or null.</param>
+    /// <param name="cgroupBindFirst">The container shares the runtime's cgroup namespace: a cgroup2 mount binds <paramref name="cgroupFallback"/> without trying a fresh mount (<see cref="EmitFilesystem"/>).</param>
     public MountPlanner(ProcessPlan plan, SafePath paths, string bundle, bool newNetworkNamespace, Container.HostFacts host, IReadOnlyDictionary<int, int>? idmapFds = null, string? mountLabel = null, string? rootfs = null,
-        int bindSourceSocket = -1, string? cgroupFallback = null)
+        int bindSourceSocket = -1, string? cgroupFallback = null, bool cgroupBindFirst = false)
     {
         _host = host;
         _sourceSocket = bindSourceSocket;
         _cgroupFallback = cgroupFallback;
+        _cgroupBindFirst = cgroupBindFirst;
         _rootfs = rootfs;
         _mountLabel = mountLabel;
         _idmapFds = idmapFds ?? new Dictionary<int, int>();
@@ -204,12 +207,13 @@ public sealed class MountPlanner
     /// runc's mountCgroupV2 fallback: where cgroup2 cannot be mounted (EPERM/EBUSY: a user namespace
     /// that does not own the cgroup namespace), bind the host's cgroup2 directory instead (the
     /// container's own cgroup when it has a cgroup namespace), recursively, with the mount's
-    /// options (ro in every default config) on every mount of the tree. Runs only when the mount
-    /// step above failed with one of those two errors.
+    /// options (ro in every default config) on every mount of the tree. Runs when the mount step
+    /// above failed with one of those two errors, and instead of it where the container shares the
+    /// runtime's cgroup namespace (<see cref="BindsHostCgroup2"/>).
     /// </summary>
-    private void EmitCgroupBind(string host, MountOptions o, string dest, string where)
+    private void EmitCgroupBind(string host, MountOptions o, string dest, string where, string why)
     {
-        _plan.Syscall(Nr.open_tree, $"clone the host's cgroup2 directory {host} for {dest} ({where}: cgroup2 cannot be mounted here, open_tree)",
+        _plan.Syscall(Nr.open_tree, $"clone the host's cgroup2 directory {host} for {dest} ({where}: {why}, open_tree)",
             (long)AtFlags.FDCWD, PlanArg.Str(host), (long)(NewMount.OPEN_TREE_CLONE | NewMount.OPEN_TREE_CLOEXEC | AtFlags.RECURSIVE)).Into(_tree);
         (ulong set, ulong clear) = o.TopAttributes();
         if (set != 0 || clear != 0)
@@ -267,19 +271,10 @@ public sealed class MountPlanner
         _paths.EnsureAndOpen(dest, true, _target, $"mount destination {dest} ({where})", pseudo,
             pseudo ? $"{type} must be mounted on an ordinary directory: {dest} in the rootfs, or a directory on the way to it, is a symlink or not a directory; runc refuses this too" : null);
         string data = WithMountLabel(o.Data, type);
-        PlanStep mount = _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
-            PlanArg.Str(string.IsNullOrEmpty(m.Source) ? type : m.Source), PlanArg.FdPath(_target), PlanArg.Str(type),
-            (long)flags, data.Length > 0 ? PlanArg.Str(data) : PlanArg.Null);
-        if (type == "sysfs" && !_newNetNs) EmitHostBindFallback(mount, "/sys", "sysfs", flags, dest, where);
-#if !OCI_WEAKEN_CGROUP2_FALLBACK
-        if (type == "cgroup2" && _cgroupFallback is { } host)
-        {
-            PlanLabel mounted = _plan.NewLabel();
-            mount.Tolerate(Errno.EPERM, Errno.EBUSY).OnSuccessJumpTo(mounted);
-            EmitCgroupBind(host, o, dest, where);
-            _plan.Mark(mounted);
-        }
-#endif
+        if (BindsHostCgroup2(type, data) is { } hostCgroup)
+            EmitCgroupBind(hostCgroup, o, dest, where, "the container shares the runtime's cgroup namespace");
+        else
+            EmitFreshMount(m, o, type, flags, data, dest, where);
         _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
 
         if (o.RecursiveAttrSet != 0 || o.RecursiveAttrClear != 0)
@@ -291,5 +286,41 @@ public sealed class MountPlanner
             _plan.Syscall(Nr.close, "close a path fd", PlanArg.Slot(_target));
         }
         if (o.Propagation != 0) EmitPropagation(dest, o.Propagation, where);
+    }
+
+    /// <summary>
+    /// The host's cgroup2 mount to bind for a cgroup2 mount in a container that shares the
+    /// runtime's cgroup namespace, or null for a fresh mount. Mounting cgroup2 from the initial
+    /// cgroup namespace re-applies the hierarchy-wide options (nsdelegate, memory_recursiveprot,
+    /// memory_localevents, favordynmods) from the new mount's, so a container's plain mount
+    /// silently cleared the host's (runc issue 5258), and the kernel takes cgroup_threadgroup_rwsem
+    /// for writing to do it, which waits for an RCU grace period (3-15 ms here, more than the
+    /// rest of create's kernel work). A bind shows the same tree and touches neither. An explicit
+    /// data option in the config is the caller asking for the superblock's options: mounted.
+    /// </summary>
+    private string? BindsHostCgroup2(string type, string data)
+    {
+#if OCI_WEAKEN_CGROUP2_HOST_FLAGS
+        return null;
+#else
+        return type == "cgroup2" && _cgroupBindFirst && data.Length == 0 ? _cgroupFallback : null;
+#endif
+    }
+
+    private void EmitFreshMount(MountSpec m, MountOptions o, string type, ulong flags, string data, string dest, string where)
+    {
+        PlanStep mount = _plan.Syscall(Nr.mount, $"mount {type} on {dest} ({where})",
+            PlanArg.Str(string.IsNullOrEmpty(m.Source) ? type : m.Source), PlanArg.FdPath(_target), PlanArg.Str(type),
+            (long)flags, data.Length > 0 ? PlanArg.Str(data) : PlanArg.Null);
+        if (type == "sysfs" && !_newNetNs) EmitHostBindFallback(mount, "/sys", "sysfs", flags, dest, where);
+#if !OCI_WEAKEN_CGROUP2_FALLBACK
+        if (type == "cgroup2" && _cgroupFallback is { } host)
+        {
+            PlanLabel mounted = _plan.NewLabel();
+            mount.Tolerate(Errno.EPERM, Errno.EBUSY).OnSuccessJumpTo(mounted);
+            EmitCgroupBind(host, o, dest, where, "cgroup2 cannot be mounted here");
+            _plan.Mark(mounted);
+        }
+#endif
     }
 }

@@ -22,7 +22,7 @@ namespace OciRuntime.Rootfs;
 public static class RootfsPlanner
 {
     public static void Emit(ProcessPlan plan, LoadedConfig loaded, bool newNetNs, bool inUserNs, bool noPivot, Container.HostFacts host, System.Action<ProcessPlan>? beforePivot = null, System.Collections.Generic.IReadOnlyDictionary<int, int>? idmapFds = null, int maskNullFd = -1,
-        bool ownMountNs = true, int bindSourceSocket = -1, string? cgroupFallback = null)
+        bool ownMountNs = true, int bindSourceSocket = -1, string? cgroupFallback = null, bool cgroupBindFirst = false)
     {
         OciConfig c = loaded.Config;
         LinuxSpec? linux = c.Linux;
@@ -56,7 +56,7 @@ public static class RootfsPlanner
         plan.Syscall(Nr.openat, $"open the rootfs {rootfs}", (long)AtFlags.FDCWD, PlanArg.Str(rootfs), (long)(O.PATH | O.DIRECTORY | O.CLOEXEC)).Into(root);
 
         var paths = new SafePath(plan, root);
-        new MountPlanner(plan, paths, loaded.BundlePath, newNetNs, host, idmapFds, linux?.MountLabel, rootfs, bindSourceSocket, cgroupFallback).EmitAll(c.Mounts);
+        new MountPlanner(plan, paths, loaded.BundlePath, newNetNs, host, idmapFds, linux?.MountLabel, rootfs, bindSourceSocket, cgroupFallback, cgroupBindFirst).EmitAll(c.Mounts);
         if (bindSourceSocket >= 0) plan.Syscall(Nr.close, "close the bind source socket", (long)bindSourceSocket);
         // The runtime itself may run in a user namespace (rootless podman): mknod fails there too.
         var devices = new DevicePlanner(plan, paths, inUserNs || host.InUserNamespace, host.HasKcore);

@@ -35,6 +35,8 @@ public static class DeviceBpfInterpreter
                 case BpfInsn.Alu32MovX: r[i.Dst] = (uint)r[i.Src]; break;
                 case BpfInsn.Jmp32JneK: if ((uint)r[i.Dst] != (uint)i.Imm) pc += i.Off; break;
                 case BpfInsn.Jmp32JneX: if ((uint)r[i.Dst] != (uint)r[i.Src]) pc += i.Off; break;
+                case BpfInsn.Jmp32JeqK: if ((uint)r[i.Dst] == (uint)i.Imm) pc += i.Off; break;
+                case BpfInsn.Ja: pc += i.Off; break;
                 case BpfInsn.Exit: return r[0] != 0;
                 default: throw new InvalidOperationException($"opcode 0x{i.Code:x2} at {pc} is not in the subset");
             }

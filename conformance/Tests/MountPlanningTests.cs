@@ -107,4 +107,65 @@ public class MountPlanningTests
         Assert.Equal("/", cg.Root);
         Assert.Contains(TestEnv.CgroupParent + "\n", parts[0]);
     }
+
+    /// <summary>
+    /// Mounting cgroup2 from the initial cgroup namespace re-applies the hierarchy-wide options
+    /// (nsdelegate, memory_recursiveprot, memory_localevents, ...) from the new mount's, so a
+    /// container that shares the runtime's cgroup namespace and mounts a fresh cgroup2 clears the
+    /// host's (runc issue 5258); ours binds the host's tree there. The probe option is
+    /// memory_localevents, set for the test and restored after: it only changes how memory.events
+    /// counts, and the memory controller of a hybrid host is not even in the unified hierarchy.
+    /// Another runtime on the machine mounting cgroup2 meanwhile clears it too, hence three tries.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SharedCgroupNamespace_Cgroup2Mount_LeavesTheHostsHierarchyOptions(bool weak)
+    {
+        if (weak && TestEnv.IsRunc) return;
+        MountEntry? host = MountInfo.Parse(File.ReadAllText("/proc/self/mountinfo")).LastOrDefault(m => m.FsType == "cgroup2" && m.Root == "/");
+        if (host is null) return; // no cgroup2 hierarchy on this host: nothing to clear
+        string[] flags = host.SuperOptions.Where(o => o is not ("rw" or "ro")).ToArray();
+        try
+        {
+            bool kept = false;
+            string last = "";
+            for (int attempt = 0; attempt < 3 && !kept; attempt++)
+            {
+                Remount(host.MountPoint, flags.Append("memory_localevents"));
+                using var c = NewContainer("cgns-shared-" + attempt, weak);
+                c.Configure(b =>
+                {
+                    b.RemoveNamespace("cgroup");
+                    b.Sh("ls /sys/fs/cgroup");
+                });
+                var r = c.Run();
+                r.ShouldSucceed();
+                if (!TestEnv.IsRunc || File.Exists("/sys/fs/cgroup/cgroup.controllers"))
+                    Assert.Contains(TestEnv.CgroupParent + "\n", r.Stdout);
+                MountEntry now = MountInfo.Require(File.ReadAllText("/proc/self/mountinfo"), host.MountPoint);
+                kept = now.HasSuperOption("memory_localevents");
+                last = now.ToString();
+            }
+            if (weak)
+            {
+                Assert.False(kept, "the weak build mounts a fresh cgroup2, which resets the host's options; memory_localevents should be gone: " + last);
+                return;
+            }
+            if (TestEnv.IsRunc && !kept) return; // runc 1.1.5 mounts a fresh cgroup2 (issue 5258 is open)
+            Assert.True(kept, "the host's cgroup2 lost memory_localevents while a container without a cgroup namespace started: " + last);
+        }
+        finally { Remount(host.MountPoint, flags); }
+    }
+
+    private static void Remount(string mountPoint, IEnumerable<string> superOptions)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("mount") { RedirectStandardError = true };
+        // --options-mode ignore: mount(8) would otherwise merge the options mountinfo shows now, so none could be removed.
+        foreach (string a in new[] { "--options-mode", "ignore", "-o", string.Join(',', superOptions.Prepend("remount")), mountPoint }) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"mount -o remount of {mountPoint}: {err}");
+    }
 }

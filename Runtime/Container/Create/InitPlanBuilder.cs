@@ -111,7 +111,7 @@ public static class InitPlanBuilder
 
             RootfsPlanner.Emit(plan, req.Config, ns.NewNetworkNamespace, InUserNamespace(ns), req.NoPivot, host,
                 HasCreateHooks(c.Hooks) ? EmitCreateHooksPause : null, fds.Idmaps, fds.MaskNullSource,
-                OwnMountNamespace(ns), fds.BindSourceSocket, cgroupFallback);
+                OwnMountNamespace(ns), fds.BindSourceSocket, cgroupFallback, !HasOwnCgroupNamespace(ns));
             EmitUts(plan, c);
             if (p.Terminal == true) plan.HandOver(req.ConsoleSocketFd);
             TerminalPlanner.Emit(plan, p, req.ConsoleSocketFd);
@@ -149,8 +149,12 @@ public static class InitPlanBuilder
         if (!MountPlanner.HasCgroupMount(c.Mounts)) return null;
         bool cgroupNs = (ns.UnshareFlags & Clone.NEWCGROUP) != 0 || (ns.CloneFlags & Clone.NEWCGROUP) != 0;
         if (cgroupNs && cgroupDir is not null) return cgroupDir;
-        return Cgroups.CgroupMount.FindUnified();
+        return HostCgroup2Mount.Find();
     }
+
+    /// <summary>A new or joined cgroup namespace; without one the container shares the runtime's, and a cgroup2 mount binds the host's (MountPlanner).</summary>
+    private static bool HasOwnCgroupNamespace(NamespacePlanner ns) =>
+        ((ns.UnshareFlags | ns.CloneFlags) & Clone.NEWCGROUP) != 0 || ns.Joins.Exists(j => j.Type == "cgroup");
 
     public static bool HasCreateHooks(HooksSpec? h) =>
         h is not null && (h.Prestart is { Count: > 0 } || h.CreateRuntime is { Count: > 0 } || h.CreateContainer is { Count: > 0 });
