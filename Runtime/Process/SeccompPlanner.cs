@@ -32,10 +32,16 @@ public static class SeccompPlanner
             .Into(listener)
             .WithHint("without process.noNewPrivileges the filter is loaded while the process still has CAP_SYS_ADMIN");
         if (!program.NeedsListener) return;
+        // From here any syscall a NOTIFY rule names waits for an agent that does not have the fd
+        // yet: the handover is one write of the fd's number (write may not be notified), and the
+        // runtime copies the fd with pidfd_getfd (runc 1.1.5's way). A sendmsg with SCM_RIGHTS
+        // hung create and exec under a profile that notifies sendmsg.
         plan.Op(PlanOp.SyncSendFd, "hand the seccomp listener fd to the runtime", PlanArg.Slot(listener));
-        plan.Syscall(Nr.close, "close the seccomp listener fd", PlanArg.Slot(listener));
         // As runc's procSeccompDone: nothing of the process runs until its listener holds the fd,
-        // and a failed delivery ends the process before it ran anything.
+        // and a failed delivery ends the process before it ran anything. A notified read here
+        // waits for an agent that already has the fd, so the runtime's GO gets through.
         plan.Op(PlanOp.SyncWait, "wait until the runtime has sent the listener fd to linux.seccomp.listenerPath");
+        // Only now: the runtime copies the fd out of this process's table while it waits above.
+        plan.Syscall(Nr.close, "close the seccomp listener fd", PlanArg.Slot(listener));
     }
 }
