@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using OciRuntime.Conformance.Security;
 
@@ -17,50 +16,6 @@ public class SeccompHandoverTests
     static readonly string[] HandoverSyscalls = ["sendmsg", "recvmsg", "read", "close"];
     static readonly TimeSpan Bounded = TimeSpan.FromSeconds(15);
 
-    /// <summary>notify-continue on a fresh socket: lets every notified syscall through, logs each.</summary>
-    sealed class Agent : IDisposable
-    {
-        public readonly string Socket, Log;
-        readonly Process _process;
-
-        public Agent()
-        {
-            string dir = TestEnv.NewDir("notify-continue-" + Guid.NewGuid().ToString("N")[..8]);
-            Socket = Path.Combine(dir, "agent.sock");
-            Log = Path.Combine(dir, "agent.log");
-            _process = Process.Start(NativeTools.NotifyContinue, [Socket, Log])!;
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!File.Exists(Socket) && DateTime.UtcNow < deadline) Thread.Sleep(10);
-        }
-
-        public JsonObject Profile(params string[] notified) => new()
-        {
-            ["defaultAction"] = "SCMP_ACT_ALLOW",
-            ["architectures"] = new JsonArray("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
-            ["listenerPath"] = Socket,
-            ["syscalls"] = new JsonArray(new JsonObject
-            {
-                ["names"] = new JsonArray(notified.Select(n => (JsonNode)n!).ToArray()),
-                ["action"] = "SCMP_ACT_NOTIFY",
-            }),
-        };
-
-        /// <summary>How many listener fds the agent received, and how many notifications it let through.</summary>
-        public (int Fds, int Notifications) Seen()
-        {
-            string[] lines = File.Exists(Log) ? File.ReadAllLines(Log) : [];
-            return (lines.Count(l => l.StartsWith("listener fd", StringComparison.Ordinal)),
-                    lines.Count(l => l.StartsWith("nr=", StringComparison.Ordinal)));
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited) _process.Kill();
-            _process.WaitForExit(5000);
-            _process.Dispose();
-        }
-    }
-
     static Container NewContainer(string tag, bool weak) =>
         new(tag + (weak ? "-weak" : ""), runtime: weak ? SecuritySuite.WeakRuntime : null);
 
@@ -70,7 +25,7 @@ public class SeccompHandoverTests
     public void Create_NotifyOnTheHandoverSyscalls_DoesNotHang(bool weak)
     {
         if (weak && TestEnv.IsRunc) return; // the weak build is ours
-        using var agent = new Agent();
+        using var agent = new NotifyAgent();
         using var c = NewContainer("sc-handover", weak);
         c.Configure(b =>
         {
@@ -99,7 +54,7 @@ public class SeccompHandoverTests
     {
         // Each exec'd process loads the filter again and hands over its own listener fd the same
         // way (the weak build already hangs at create, shown above: both use the same plan step).
-        using var agent = new Agent();
+        using var agent = new NotifyAgent();
         using var c = new Container("sc-handover-exec");
         c.Configure(b =>
         {
@@ -117,7 +72,7 @@ public class SeccompHandoverTests
     public void NotifyOnWrite_IsRefusedBeforeAnythingRuns()
     {
         // write carries the fd's number to the runtime: notified, it could never be answered.
-        using var agent = new Agent();
+        using var agent = new NotifyAgent();
         using var c = new Container("sc-notify-write");
         c.Configure(b =>
         {

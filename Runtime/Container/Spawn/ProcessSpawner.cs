@@ -157,27 +157,18 @@ public static unsafe class ProcessSpawner
     }
 
     /// <summary>
-    /// The fd an FD message names. The child sends only the number (one write: its seccomp filter
-    /// may notify sendmsg, and nobody could answer before we have the fd) and waits for our GO, so
-    /// the fd is still open in its table and the unreaped pid still names it.
+    /// The fd of an FD message: attached (SCM_RIGHTS, an unprivileged runtime's exec,
+    /// SeccompPlanner.ListenerSocket), or only its number, as the child sends it when its filter
+    /// may notify sendmsg: one write, and we copy the fd with pidfd_getfd. The child waits for our
+    /// GO meanwhile, so the fd is still open in its table and the unreaped pid still names it.
     /// </summary>
     private static int TakeFd(int sender, SyncChannel.Message msg, SpawnHandlers h)
     {
-#if OCI_WEAKEN_NOTIFY_SENDMSG
-        if (msg.Fd < 0) throw new RuntimeException($"{h.What} sync channel: an FD message without an fd");
-        return msg.Fd;
-#else
-        if (msg.Fd >= 0)
-        {
-            Sys.Close(msg.Fd);
-            throw new RuntimeException($"{h.What} sync channel: an FD message carried an fd instead of a number (a runtime bug)");
-        }
-        if (h.OnFd is null) return -1;
+        if (msg.Fd >= 0 || h.OnFd is null) return msg.Fd;
         int fd = Pidfd.GetFd(sender, msg.Pid);
         if (fd < 0)
             throw new SyscallException($"pidfd_getfd of the seccomp listener fd {msg.Pid} of the {h.What} (pid {sender})", -fd);
         return fd;
-#endif
     }
 
     public static int Reap(int pid)
