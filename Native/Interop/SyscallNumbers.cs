@@ -10,7 +10,8 @@ public static class Nr
         setresuid = 117, setresgid = 119, umask = 95, prlimit64 = 302, setsid = 112, keyctl = 250,
         close_range = 436, open_tree = 428, move_mount = 429, mount_setattr = 442, fsopen = 430,
         fsconfig = 431, fsmount = 432, personality = 135, sched_setattr = 314, ioprio_set = 251,
-        sched_setaffinity = 203, set_mempolicy = 238, kill = 62, getpid = 39, fcntl = 72;
+        sched_setaffinity = 203, set_mempolicy = 238, kill = 62, getpid = 39, fcntl = 72,
+        pidfd_open = 434, pidfd_getfd = 438;
 
     /// <summary>The name of a syscall the plan uses (plan dumps, --debug); "syscall N" for others.</summary>
     public static string Name(int nr) => nr switch

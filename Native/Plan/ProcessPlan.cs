@@ -13,7 +13,7 @@ namespace OciRuntime.Native.Plan;
 public sealed class ProcessPlan
 {
     public const uint Magic = 0x4e414c50;
-    public const uint Version = 3;
+    public const uint Version = 4;
     public const int MaxSlots = 512;
     public const int MaxHandOver = 256;
     public const int HeaderSize = 48;

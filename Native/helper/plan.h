@@ -31,7 +31,7 @@
 #endif
 
 #define OCI_PLAN_MAGIC   0x4e414c50u /* "PLAN" */
-#define OCI_PLAN_VERSION 3u
+#define OCI_PLAN_VERSION 4u
 #define OCI_MAX_SLOTS    512
 #define OCI_MAX_HANDOVER 256
 
@@ -53,7 +53,7 @@ enum oci_op {
     OCI_OP_SEND_FD = 7,     /* sendmsg(slot a0, data a1 len a2, SCM_RIGHTS slot a3) */
     OCI_OP_SECCOMP = 8,     /* seccomp(SET_MODE_FILTER, flags a0, {len a2, filter a1}) */
     OCI_OP_REPORT_TO = 9,   /* errors from now on go to fd slot a0 (the exec fifo) */
-    OCI_OP_SYNC_SEND_FD = 10, /* send fd in slot a0 to the parent over the sync socket */
+    OCI_OP_SYNC_SEND_FD = 10, /* tell the parent the number of the fd in slot a0 (FD); it copies the fd with pidfd_getfd */
     OCI_OP_RECV_FD = 11,    /* receive one SCM_RIGHTS fd on socket a0 (close-on-exec); result = the fd */
 };
 
@@ -80,7 +80,7 @@ struct oci_msg {
     uint32_t type;
     int32_t step;   /* index of the failing step, for ERROR */
     int32_t err;    /* errno, for ERROR */
-    int32_t pid;    /* host pid, for PID */
+    int32_t pid;    /* host pid, for PID; the sender's fd number, for FD */
 };
 
 struct oci_step {

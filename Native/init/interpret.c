@@ -190,8 +190,18 @@ static long run_step(const struct oci_step *s, const long a[6], int sync_fd, con
     case OCI_OP_SEND_FD:
         return send_fd((int)a[0], (const void *)a[1], (size_t)a[2], (int)a[3]);
     case OCI_OP_SYNC_SEND_FD: {
+#ifdef OCI_WEAKEN_NOTIFY_SENDMSG
         struct oci_msg m = { .type = OCI_MSG_FD };
         return send_fd(sync_fd, &m, sizeof m, (int)a[0]);
+#else
+        /* The seccomp listener, right after the filter is loaded: any syscall that filter sends to
+         * the listener blocks until the agent holds the fd, so this step makes one syscall only,
+         * write, which a NOTIFY rule may not name (runc's rule, Seccomp/ProfileReader.cs). The
+         * number alone: the parent copies the fd out of our table with pidfd_getfd. */
+        struct oci_msg m = { .type = OCI_MSG_FD, .pid = (int32_t)a[0] };
+        long n = oci_sys3(__NR_write, sync_fd, &m, sizeof m);
+        return n == (long)sizeof m ? 0 : (n < 0 ? n : -5 /* EIO */);
+#endif
     }
     case OCI_OP_SECCOMP: {
         struct sock_fprog prog = { .len = (unsigned short)a[2], .filter = (struct sock_filter *)a[1] };

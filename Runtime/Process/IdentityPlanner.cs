@@ -71,7 +71,7 @@ public static class IdentityPlanner
         return null;
     }
 
-    private static bool HasOwnCap(int cap)
+    internal static bool HasOwnCap(int cap)
     {
         try
         {

@@ -22,11 +22,12 @@ public static class LaunchPlanner
     /// Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the capabilities
     /// are dropped. With it, it is loaded as late as possible (<see cref="EmitLateSeccomp"/>, runc's order).
     /// </summary>
-    public static void EmitCredentials(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, bool setgroupsAllowed, Container.HostFacts host)
+    /// <param name="listenerSocket">-1, or where the listener fd goes by sendmsg (<see cref="SeccompPlanner.ListenerSocket"/>).</param>
+    public static void EmitCredentials(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, bool setgroupsAllowed, Container.HostFacts host, int listenerSocket = -1)
     {
         bool nnp = p.NoNewPrivileges == true;
         LsmPlanner.EmitOpenProcfs(plan, p);
-        if (filter is not null && !nnp) SeccompPlanner.Emit(plan, filter);
+        if (filter is not null && !nnp) SeccompPlanner.Emit(plan, filter, listenerSocket);
         IdentityPlanner.EmitUserAndCapabilities(plan, p, setgroupsAllowed, host.CapLastCap);
         plan.Syscall(Nr.umask, "set umask (process.user.umask)", (long)(p.User.Umask ?? 0x12 /* 0022 */));
         if (nnp)
@@ -34,17 +35,17 @@ public static class LaunchPlanner
     }
 
     /// <summary>With no_new_privs the filter is loaded here, after everything but the exec handshake and execve.</summary>
-    public static void EmitLateSeccomp(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter)
+    public static void EmitLateSeccomp(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, int listenerSocket = -1)
     {
-        if (filter is not null && p.NoNewPrivileges == true) SeccompPlanner.Emit(plan, filter);
+        if (filter is not null && p.NoNewPrivileges == true) SeccompPlanner.Emit(plan, filter, listenerSocket);
     }
 
     /// <summary>The argv[0] lookup and the exec labels, then the late seccomp filter: the steps between the credentials and the exec handshake.</summary>
-    public static void EmitLookupLabelsAndSeccomp(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, string where)
+    public static void EmitLookupLabelsAndSeccomp(ProcessPlan plan, ProcessSpec p, SeccompProgram? filter, string where, int listenerSocket = -1)
     {
         EmitLookup(plan, p, where);
         LsmPlanner.EmitExecLabels(plan, p);
-        EmitLateSeccomp(plan, p, filter);
+        EmitLateSeccomp(plan, p, filter, listenerSocket);
     }
 
     /// <summary>Resolves argv[0] with the PATH of the process's own environment (or the default one).</summary>

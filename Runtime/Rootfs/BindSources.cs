@@ -37,9 +37,10 @@ public static class BindSources
         for (int i = 0; i < mounts.Count; i++)
         {
             MountSpec m = mounts[i];
-            // Exactly the binds MountPlanner.EmitBind receives an fd for (an empty source resolves
-            // like any relative one): a mismatch would leave the init waiting for an fd never sent.
-            if (!MountPlanner.IsBind(m) || m.Source is null) continue;
+            // Exactly the binds MountPlanner.EmitBind receives an fd for (an empty or missing source
+            // is the bundle, MountPlanner.BindSource): a mismatch would leave the init waiting for
+            // an fd never sent.
+            if (!MountPlanner.IsBind(m)) continue;
             list.Add((MountPlanner.BindSource(bundle, m.Source), $"mounts[{i}]"));
         }
         return list;

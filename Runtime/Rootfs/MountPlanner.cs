@@ -70,8 +70,14 @@ public sealed class MountPlanner
 
     public static bool IsBind(MountSpec m) => m.Type == "bind" || MountOptions.Parse(m.Options).IsBind;
 
-    /// <summary>A bind source as the runtime resolves it: relative to the bundle.</summary>
-    public static string BindSource(string bundle, string source) => Path.IsPathRooted(source) ? source : Path.GetFullPath(Path.Combine(bundle, source));
+    /// <summary>
+    /// A bind source as the runtime resolves it: relative to the bundle. An empty or missing one
+    /// is the bundle directory itself, as in runc 1.1.5 (its zero-value string joined to the
+    /// bundle; EmptyBindSourceTests): the one rule BindSources and EmitBind both follow, so the
+    /// init is sent an fd for exactly the binds it waits for.
+    /// </summary>
+    public static string BindSource(string bundle, string? source) =>
+        Path.IsPathRooted(source) ? source : Path.GetFullPath(Path.Combine(bundle, source ?? ""));
 
     /// <summary>
     /// True when the config's /dev (a fresh filesystem, not a bind) asks for "ro": the init mounts
@@ -135,11 +141,11 @@ public sealed class MountPlanner
             throw new RuntimeException($"config.json: {where}.destination: \"{m.Destination}\" leads to {resolved} through a symlink in the rootfs: {viaLink}");
     }
 
-    private string BindSource(string source) => BindSource(_bundle, source);
+    private string BindSource(string? source) => BindSource(_bundle, source);
 
     private void EmitBind(MountSpec m, MountOptions o, string dest, string where, int usernsFd)
     {
-        string source = BindSource(m.Source ?? throw new RuntimeException($"config.json: {where}.source: a bind mount needs a source"));
+        string source = BindSource(m.Source);
         bool isDir = _host.IsDirectory(source) ??
             throw new RuntimeException($"config.json: {where}.source: bind source \"{source}\" does not exist (no such file or directory)");
 

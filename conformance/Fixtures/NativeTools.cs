@@ -8,6 +8,7 @@ public static class NativeTools
 {
     static readonly Lazy<string> s_probe = new(() => Build("syscall-probe"));
     static readonly Lazy<string> s_listener = new(() => Build("notify-listener"));
+    static readonly Lazy<string> s_continue = new(() => Build("notify-continue"));
     static readonly Lazy<string> s_subreaper = new(() => Build("subreaper-run"));
     static readonly Lazy<string> s_sdNotify = new(() => Build("sd-notify"));
 
@@ -16,6 +17,9 @@ public static class NativeTools
 
     /// <summary>`notify-listener SOCKET OUT ERRNO [CONNECTIONS]`: receives seccomp notify fds (the last of CONNECTIONS is served) and answers one notification.</summary>
     public static string NotifyListener => s_listener.Value;
+
+    /// <summary>`notify-continue SOCKET OUT`: takes any number of notify fds and lets every notified syscall through (CONTINUE), logging "nr=N pid=P" lines, until killed.</summary>
+    public static string NotifyContinue => s_continue.Value;
 
     /// <summary>`subreaper-run CMD...`: runs CMD under a child subreaper (as a shim does) and prints "zombies=N" left to it.</summary>
     public static string SubreaperRun => s_subreaper.Value;

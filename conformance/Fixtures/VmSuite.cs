@@ -1,9 +1,12 @@
 namespace OciRuntime.Conformance;
 
 /// <summary>
-/// Runs one conformance/vm/*-suite.sh (a whole qemu guest boot; each check prints PASS/FAIL and the
-/// last line "N passed, N failed") with the runtime under test, and asserts every check passed and
-/// that at least <c>minChecks</c> ran, so a suite that stops early cannot look green.
+/// Runs one conformance/vm/*-suite.sh (a whole qemu guest boot; each check prints PASS/FAIL/SKIP
+/// and the last line "N passed, N failed") with the runtime under test, and asserts every check
+/// passed and that at least <c>minChecks</c> ran, so a suite that stops early cannot look green.
+/// With $OCI_VM_RESULTS_DIR set (scripts/run-tests.sh), it also records the checks and its verdict
+/// in &lt;dir&gt;/&lt;suite&gt;.checks, so the totals count each check instead of this one test
+/// (scripts/vm-checks.sh, docs/vm-harness.md "Counting the checks").
 /// </summary>
 public static class VmSuite
 {
@@ -11,19 +14,65 @@ public static class VmSuite
     {
         TestEnv.RequireRoot();
         string suite = Path.Combine(TestEnv.RepoRoot, "conformance", "vm", script);
-        var r = ProcessRunner.Run(suite, [], RunOptions.Default with
+        CliResult? r = null;
+        string stdout;
+        var started = DateTime.UtcNow;
+        try
         {
-            Timeout = timeout,
-            Env = new Dictionary<string, string> { ["OCI_RUNTIME"] = TestEnv.Runtime },
-            // The guest sees the host's / read-only; a cwd under the host's /tmp would not exist there.
-            WorkingDirectory = TestEnv.RepoRoot,
-        });
-        string[] lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            r = ProcessRunner.Run(suite, [], RunOptions.Default with
+            {
+                Timeout = timeout,
+                Env = new Dictionary<string, string> { ["OCI_RUNTIME"] = TestEnv.Runtime },
+                // The guest sees the host's / read-only; a cwd under the host's /tmp would not exist there.
+                WorkingDirectory = TestEnv.RepoRoot,
+            });
+            stdout = r.Stdout;
+        }
+        catch (TimeoutException e)
+        {
+            // The checks the guest printed before it was killed still count; the rest are failures.
+            Record(script, minChecks, StdoutOf(e.Message), DateTime.UtcNow - started, $"fail: timed out after {timeout.TotalSeconds:0} s");
+            throw;
+        }
+        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string[] failed = lines.Where(l => l.StartsWith("FAIL ", StringComparison.Ordinal)).ToArray();
+        int passedCount = lines.Count(l => l.StartsWith("PASS ", StringComparison.Ordinal));
         string summary = lines.LastOrDefault(l => l.EndsWith(" failed", StringComparison.Ordinal)) ?? "(no summary line)";
         Console.WriteLine($"{script} ({TestEnv.RuntimeName}, {r.Elapsed.TotalSeconds:0} s): {summary}");
-        Assert.True(r.ExitCode == 0 && failed.Length == 0 && summary.EndsWith(" 0 failed", StringComparison.Ordinal),
-            $"{script} in the VM: {summary}\n{string.Join('\n', failed)}\n\n{r.Describe()}");
-        Assert.True(lines.Count(l => l.StartsWith("PASS ", StringComparison.Ordinal)) >= minChecks, "fewer checks ran than the suite has:\n" + r.Stdout);
+        bool complete = r.ExitCode == 0 && failed.Length == 0 && summary.EndsWith(" 0 failed", StringComparison.Ordinal);
+        bool enough = passedCount >= minChecks;
+        Record(script, minChecks, stdout, r.Elapsed,
+            complete && enough ? "pass" : !complete ? $"fail: exit status {r.ExitCode}, {summary}" : $"fail: only {passedCount} checks passed, at least {minChecks} expected");
+        Assert.True(complete, $"{script} in the VM: {summary}\n{string.Join('\n', failed)}\n\n{r.Describe()}");
+        Assert.True(enough, "fewer checks ran than the suite has:\n" + stdout);
+    }
+
+    /// <summary>ProcessRunner's TimeoutException message holds what the command printed so far.</summary>
+    static string StdoutOf(string timeoutMessage)
+    {
+        const string Start = "--- stdout ---\n", End = "\n--- stderr ---";
+        int s = timeoutMessage.IndexOf(Start, StringComparison.Ordinal);
+        int e = timeoutMessage.LastIndexOf(End, StringComparison.Ordinal);
+        return s >= 0 && e > s ? timeoutMessage[(s + Start.Length)..e] : "";
+    }
+
+    /// <summary>
+    /// &lt;suite&gt;.checks: header lines (#), the guest's PASS/FAIL/SKIP lines as printed, and the
+    /// verdict this test reached, which scripts/vm-checks.sh uses to replace the test's own count.
+    /// </summary>
+    static void Record(string script, int minChecks, string stdout, TimeSpan elapsed, string verdict)
+    {
+        string? dir = Environment.GetEnvironmentVariable("OCI_VM_RESULTS_DIR");
+        if (string.IsNullOrEmpty(dir)) return;
+        Directory.CreateDirectory(dir);
+        var text = new System.Text.StringBuilder();
+        text.Append($"# suite {script} runtime {TestEnv.RuntimeName} seconds {elapsed.TotalSeconds:0}\n");
+        text.Append("# counted-as xunit\n");
+        text.Append($"# expected {minChecks}\n");
+        foreach (string line in stdout.Split('\n'))
+            if (line.StartsWith("PASS ", StringComparison.Ordinal) || line.StartsWith("FAIL ", StringComparison.Ordinal) || line.StartsWith("SKIP ", StringComparison.Ordinal))
+                text.Append(line).Append('\n');
+        text.Append($"# verdict {verdict}\n");
+        File.WriteAllText(Path.Combine(dir, Path.GetFileNameWithoutExtension(script) + ".checks"), text.ToString());
     }
 }

@@ -133,8 +133,12 @@ public static class InitPlanBuilder
             SchedulingPlanner.EmitProcess(plan, p);
             SchedulingPlanner.EmitPersonality(plan, c.Linux?.Personality);
             MemoryPolicyPlanner.Emit(plan, c.Linux?.MemoryPolicy);
-            LaunchPlanner.EmitCredentials(plan, p, filter, SetgroupsAllowed(ns, c.Linux), host);
-            LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, " (process.args[0])");
+            // The sealed init of a user namespace clone3 created belongs to that namespace, where the
+            // runtime (its owner) may ptrace it; otherwise to the runtime's own.
+            int listenerSocket = SeccompPlanner.ListenerSocket(filter, c.Linux?.Seccomp,
+                (ns.CloneFlags & Clone.NEWUSER) != 0 || host.MayPtraceOwnProcesses(), req.ChildSyncFd);
+            LaunchPlanner.EmitCredentials(plan, p, filter, SetgroupsAllowed(ns, c.Linux), host, listenerSocket);
+            LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, " (process.args[0])", listenerSocket);
             EmitExecHandshake(plan, req, p);
         }
         return plan;

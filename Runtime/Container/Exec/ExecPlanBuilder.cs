@@ -29,7 +29,7 @@ public static class ExecPlanBuilder
         try
         {
             plan = Compose(p, personality, host, joins, SeccompPlanner.Compile(seccomp, stateRoot), sync.ChildFd, consoleSocketFd, preserveFds,
-                IdMapWriter.SetgroupsAllowedIn(initPid));
+                IdMapWriter.SetgroupsAllowedIn(initPid), seccomp);
         }
         catch
         {
@@ -43,8 +43,9 @@ public static class ExecPlanBuilder
 
     /// <summary>The exec plan as a function of the process, the host's facts and the parent's fds (PlanGoldenTests).</summary>
     /// <param name="setgroupsAllowed">False when the container's user namespace denies setgroups (a rootless runtime wrote its gid map).</param>
+    /// <param name="seccompSpec">The profile <paramref name="filter"/> was compiled from (its NOTIFY rules decide how the listener fd is handed over).</param>
     public static ProcessPlan Compose(ProcessSpec p, LinuxPersonality? personality, HostFacts host, List<(string Type, int Fd)> joins, SeccompProgram? filter, int childSyncFd, int consoleSocketFd, int preserveFds,
-        bool setgroupsAllowed = true)
+        bool setgroupsAllowed = true, LinuxSeccomp? seccompSpec = null)
     {
         var plan = new ProcessPlan();
         // The plan starts in the sealed init, after the runtime placed this process in the
@@ -65,8 +66,10 @@ public static class ExecPlanBuilder
         FdCloser.Emit(plan, 3 + Math.Max(0, preserveFds), childSyncFd);
         CwdPlanner.Emit(plan, p.Cwd, "process.cwd");
 #endif
-        LaunchPlanner.EmitCredentials(plan, p, filter, setgroupsAllowed, host);
-        LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, "");
+        // Its sealed init belongs to the runtime's user namespace (it joins the container's later).
+        int listenerSocket = SeccompPlanner.ListenerSocket(filter, seccompSpec, host.MayPtraceOwnProcesses(), childSyncFd);
+        LaunchPlanner.EmitCredentials(plan, p, filter, setgroupsAllowed, host, listenerSocket);
+        LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, "", listenerSocket);
         LaunchPlanner.EmitExec(plan, p, "");
         return plan;
     }

@@ -33,6 +33,11 @@ public sealed record HostFacts
     public required Func<string, bool> IsProcfs { get; init; }
     /// <summary>The runtime's mountinfo (the rootfs's parent mount, --no-pivot's proc/sysfs detach list).</summary>
     public required string MountinfoPath { get; init; }
+    /// <summary>
+    /// The runtime has CAP_SYS_PTRACE, so it may pidfd_getfd from its non-dumpable children whose
+    /// image belongs to its own user namespace; asked only for a seccomp listener.
+    /// </summary>
+    public Func<bool> MayPtraceOwnProcesses { get; init; } = () => true;
 
     private static HostFacts? _probed;
 
@@ -50,5 +55,6 @@ public sealed record HostFacts
         IsDirectory = path => Directory.Exists(path) ? true : File.Exists(path) ? false : null,
         IsProcfs = Rootfs.ProcMountRules.IsProcfs,
         MountinfoPath = "/proc/self/mountinfo",
+        MayPtraceOwnProcesses = () => IdentityPlanner.HasOwnCap(19 /* CAP_SYS_PTRACE */),
     };
 }

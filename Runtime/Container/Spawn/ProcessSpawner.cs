@@ -114,10 +114,13 @@ public static unsafe class ProcessSpawner
                         sync.Send(PlanMessageType.Go);
                         break;
                     case PlanMessageType.Fd:
-                        try { h.OnFd?.Invoke(final, msg.Fd); }
-                        finally { if (msg.Fd >= 0) Sys.Close(msg.Fd); }
+                    {
+                        int fd = TakeFd(final, msg, h);
+                        try { if (fd >= 0) h.OnFd?.Invoke(final, fd); }
+                        finally { if (fd >= 0) Sys.Close(fd); }
                         sync.Send(PlanMessageType.Go);   // the child waits until its fd is delivered
                         break;
+                    }
                     case PlanMessageType.Error:
                         throw new RuntimeException(InitErrors.Describe(plan, h.Process, msg.Step, msg.Errno));
                     case PlanMessageType.Ready:
@@ -151,6 +154,21 @@ public static unsafe class ProcessSpawner
         if (m is { Type: PlanMessageType.Error } e)
             throw new RuntimeException(InitErrors.Describe(plan, process, e.Step, e.Errno));
         throw new RuntimeException($"{what} exited before create finished ({DescribeExit(spawned.Pid)})");
+    }
+
+    /// <summary>
+    /// The fd of an FD message: attached (SCM_RIGHTS, an unprivileged runtime's exec,
+    /// SeccompPlanner.ListenerSocket), or only its number, as the child sends it when its filter
+    /// may notify sendmsg: one write, and we copy the fd with pidfd_getfd. The child waits for our
+    /// GO meanwhile, so the fd is still open in its table and the unreaped pid still names it.
+    /// </summary>
+    private static int TakeFd(int sender, SyncChannel.Message msg, SpawnHandlers h)
+    {
+        if (msg.Fd >= 0 || h.OnFd is null) return msg.Fd;
+        int fd = Pidfd.GetFd(sender, msg.Pid);
+        if (fd < 0)
+            throw new SyscallException($"pidfd_getfd of the seccomp listener fd {msg.Pid} of the {h.What} (pid {sender})", -fd);
+        return fd;
     }
 
     public static int Reap(int pid)
