@@ -175,6 +175,7 @@ public sealed class SystemdBus
                     foreach (byte v in y.Value) w.Byte(v);
                     w.EndArray(ya);
                     break;
+                case UnitProperty.Any any: any.Value.WriteTo(w); break;
             }
         }
         w.EndArray(a);

@@ -17,21 +17,24 @@ public sealed class SystemdScope : IContainerCgroupDriver
     private readonly SystemdUnitName _name;
     private readonly string _id;
     private readonly CgroupV2Manager _files;
+    private readonly IReadOnlyDictionary<string, string>? _annotations;
     private bool _started;
 
-    private SystemdScope(SystemdUnitName name, string id, CgroupV2Manager files)
+    private SystemdScope(SystemdUnitName name, string id, CgroupV2Manager files, IReadOnlyDictionary<string, string>? annotations)
     {
         _name = name;
         _id = id;
         _files = files;
+        _annotations = annotations;
     }
 
-    public static SystemdScope? ForContainer(string? cgroupsPath, string id)
+    /// <param name="annotations">The config's annotations: org.systemd.property.* become unit properties (<see cref="AnnotationProperties"/>).</param>
+    public static SystemdScope? ForContainer(string? cgroupsPath, string id, IReadOnlyDictionary<string, string>? annotations = null)
     {
         SystemdUnitName name = SystemdUnitName.Parse(cgroupsPath, id);
         string? mount = CgroupMount.FindUnified();
         if (mount is null) return null;
-        return new SystemdScope(name, id, new CgroupV2Manager(mount, name.CgroupPath));
+        return new SystemdScope(name, id, new CgroupV2Manager(mount, name.CgroupPath), annotations);
     }
 
     public string Dir => _files.Dir;
@@ -43,6 +46,7 @@ public sealed class SystemdScope : IContainerCgroupDriver
     public string? Prepare(LinuxResources? resources, bool deviceFilter = true)
     {
         UnitProperties.ForResources(ResourceWriter.Plan(resources));
+        AnnotationProperties.From(_annotations);
         DeviceRule.ForContainer(resources?.Devices);
         return null;
     }
@@ -50,6 +54,7 @@ public sealed class SystemdScope : IContainerCgroupDriver
     public void Place(int pid, LinuxResources? resources)
     {
         List<UnitProperty> props = UnitProperties.ForScope(_name.Slice, "oci-runtime container " + _id, pid, resources);
+        props.AddRange(AnnotationProperties.From(_annotations));
         _started = true; // from here on a failed create stops (and resets) the unit
         SystemdBus bus = SystemdBus.Shared(_name.Unit);
         try
