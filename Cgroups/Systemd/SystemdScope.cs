@@ -83,28 +83,25 @@ public sealed class SystemdScope : IContainerCgroupDriver
     }
 
     /// <summary>
-    /// delete: kill what is left in the scope, stop the unit (and reset it if it failed), remove
-    /// the directory if systemd has not already.
+    /// delete, as runc's: kill what is left in the scope, stop the unit (and reset it if it
+    /// failed), remove the directory if systemd has not already; all within <paramref name="timeout"/>,
+    /// past which the error names the unit and the call that did not finish.
     /// </summary>
     public static void Stop(string unit, string dir, TimeSpan timeout)
     {
-        CgroupV2Manager.KillAll(dir);
         DateTime deadline = DateTime.UtcNow + timeout;
+        CgroupV2Manager.KillAll(dir);
         while (CgroupProcs.All(dir).Count > 0 && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(5);
-        // systemd stops and collects a scope by itself once it is empty, and removes its
-        // directory: when that happens no call is needed at all. Measured in the guest, calls made
-        // while systemd was handling the emptied scope (StopUnit, even GetUnit) sometimes got no
-        // reply for over 30 s, where the scope was collected all the same (docs/decisions.md).
-        DateTime collected = DateTime.UtcNow + TimeSpan.FromSeconds(3);
-        while (System.IO.Directory.Exists(dir) && DateTime.UtcNow < collected) System.Threading.Thread.Sleep(10);
-        if (System.IO.Directory.Exists(dir))
-        {
-            SystemdBus bus = SystemdBus.Shared(unit);
-            string state = bus.ActiveState(unit);
-            if (state == "failed") bus.ResetFailedUnit(unit);
-            else if (state is not ("gone" or "inactive")) bus.StopUnit(unit); // something outlived cgroup.kill
-        }
-        CgroupV2Manager.DestroyDir(dir, deadline > DateTime.UtcNow ? deadline - DateTime.UtcNow : TimeSpan.FromSeconds(1));
+        // A scope systemd already stopped and collected answers NoSuchUnit; one it is still
+        // stopping gets a job that ends with it.
+        SystemdBus.Shared(unit).StopUnit(unit, Left(deadline));
+        CgroupV2Manager.DestroyDir(dir, Left(deadline));
+    }
+
+    private static TimeSpan Left(DateTime deadline)
+    {
+        TimeSpan left = deadline - DateTime.UtcNow;
+        return left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
     }
 
     /// <summary>update: the unit's properties first (systemd rewrites its files from them), then the files.</summary>
