@@ -49,30 +49,52 @@ public sealed unsafe class DBusSocket : IDisposable
 
     private void Authenticate()
     {
-        // "\0", then AUTH EXTERNAL with our uid as hex-encoded decimal ASCII; expect "OK <guid>".
-        // BEGIN goes with AUTH, before the OK is read, as sd-bus clients send it: systemd 252's
-        // server reads BEGIN and any bytes behind it at once, then leaves those bytes unprocessed
-        // until more data arrives, so a first call sent right after a separate BEGIN often got no
-        // reply at all (measured in the guest, system and user manager alike). Sent this way,
-        // nothing can follow BEGIN before the server has answered.
+        // "\0", AUTH EXTERNAL with our uid as hex-encoded decimal ASCII, and BEGIN in the same
+        // write, before the server's "OK <guid>" (as libsystemd's own client does). Sending BEGIN
+        // only after OK lets it reach the server in one read with the first call when the server
+        // is slow to read (systemd busy with a dying scope): systemd 252's sd-bus then consumes
+        // BEGIN, leaves the call in its read buffer and waits for more bytes on the socket that
+        // never come, so the call is never answered (docs/decisions.md: "the unanswered call").
         string uid = Sys.GetUid().ToString(CultureInfo.InvariantCulture);
         var hex = new StringBuilder();
         foreach (byte c in Encoding.ASCII.GetBytes(uid)) hex.Append(c.ToString("x2", CultureInfo.InvariantCulture));
+#if OCI_WEAKEN_DBUS_PIPELINED_BEGIN
+        SendAll(Encoding.ASCII.GetBytes("\0AUTH EXTERNAL " + hex + "\r\n"));
+#else
         SendAll(Encoding.ASCII.GetBytes("\0AUTH EXTERNAL " + hex + "\r\nBEGIN\r\n"));
+#endif
         string line = ReadLine();
         if (!line.StartsWith("OK ", StringComparison.Ordinal))
             throw new DBusTransportException($"authentication (EXTERNAL, uid {uid}) refused by {Path}: {line}");
+#if OCI_WEAKEN_DBUS_PIPELINED_BEGIN
+        // As before the fix, with its unlucky timing made certain: BEGIN after OK, in the same
+        // write as the first call.
+        _pendingBegin = true;
+#endif
     }
 
+#if OCI_WEAKEN_DBUS_PIPELINED_BEGIN
+    private bool _pendingBegin;
+#endif
+
     /// <summary>A method call and its reply; an error reply becomes <see cref="DBusErrorException"/>.</summary>
-    public DBusReader Call(string destination, string path, string iface, string member, string signature, byte[] body)
+    /// <param name="timeout">How long to wait for the reply (30 s if null).</param>
+    public DBusReader Call(string destination, string path, string iface, string member, string signature, byte[] body, TimeSpan? timeout = null)
     {
         uint serial = ++_serial;
-        SendAll(Message(serial, destination, path, iface, member, signature, body));
-        DateTime deadline = DateTime.UtcNow + ReplyTimeout;
+        byte[] call = Message(serial, destination, path, iface, member, signature, body);
+#if OCI_WEAKEN_DBUS_PIPELINED_BEGIN
+        if (_pendingBegin)
+        {
+            _pendingBegin = false;
+            call = [.. Encoding.ASCII.GetBytes("BEGIN\r\n"), .. call];
+        }
+#endif
+        SendAll(call);
+        DateTime deadline = DateTime.UtcNow + (timeout ?? ReplyTimeout);
         while (true)
         {
-            (byte type, uint replyTo, string? errorName, byte[] replyBody) = Receive(deadline, member);
+            (byte type, uint replyTo, string? errorName, byte[] replyBody) = Receive(deadline, member, timeout ?? ReplyTimeout);
             if (replyTo != serial || (type != MethodReturn && type != Error)) continue; // a signal, or not ours
             if (type == Error)
             {
@@ -116,9 +138,9 @@ public sealed unsafe class DBusSocket : IDisposable
         if (type == "g") w.Signature(value); else w.String(value);
     }
 
-    private (byte Type, uint ReplySerial, string? ErrorName, byte[] Body) Receive(DateTime deadline, string member)
+    private (byte Type, uint ReplySerial, string? ErrorName, byte[] Body) Receive(DateTime deadline, string member, TimeSpan timeout)
     {
-        byte[] fixedPart = ReadExactly(16, deadline, member);
+        byte[] fixedPart = ReadExactly(16, deadline, member, timeout);
         if (fixedPart[0] != (byte)'l') throw new DBusTransportException($"{Path}: big-endian messages are not supported");
         var fr = new DBusReader(fixedPart, 4);
         uint bodyLen = fr.UInt32();
@@ -126,7 +148,7 @@ public sealed unsafe class DBusSocket : IDisposable
         uint fieldsLen = fr.UInt32();
         int headerRest = (int)((fieldsLen + 7) & ~7u);
         if (bodyLen > 128 * 1024 * 1024 || fieldsLen > 64 * 1024) throw new DBusTransportException($"{Path}: message too large");
-        byte[] rest = ReadExactly(headerRest + (int)bodyLen, deadline, member);
+        byte[] rest = ReadExactly(headerRest + (int)bodyLen, deadline, member, timeout);
         byte[] header = new byte[16 + headerRest];
         fixedPart.CopyTo(header, 0);
         Array.Copy(rest, 0, header, 16, headerRest);
@@ -167,7 +189,7 @@ public sealed unsafe class DBusSocket : IDisposable
         }
     }
 
-    private byte[] ReadExactly(int count, DateTime deadline, string what)
+    private byte[] ReadExactly(int count, DateTime deadline, string what, TimeSpan timeout)
     {
         byte[] buf = new byte[count];
         int off = 0;
@@ -175,7 +197,7 @@ public sealed unsafe class DBusSocket : IDisposable
         {
             while (off < count)
             {
-                WaitReadable(deadline, what);
+                WaitReadable(deadline, what, timeout);
                 nint n = Sys.Read(_fd, p + off, (nuint)(count - off));
                 if (n < 0)
                 {
@@ -190,12 +212,12 @@ public sealed unsafe class DBusSocket : IDisposable
         return buf;
     }
 
-    private void WaitReadable(DateTime deadline, string what)
+    private void WaitReadable(DateTime deadline, string what, TimeSpan timeout)
     {
         while (true)
         {
             TimeSpan left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) throw new DBusTransportException($"no reply from {Path} to {what} within {ReplyTimeout.TotalSeconds:0} s");
+            if (left <= TimeSpan.Zero) throw new DBusTransportException($"no reply from {Path} to {what} within {timeout.TotalSeconds:0.#} s");
             var ts = new TimeSpec { Sec = (long)left.TotalSeconds, NSec = (long)(left.Ticks % TimeSpan.TicksPerSecond) * 100 };
             var pfd = new PollFd { Fd = _fd, Events = 1 /* POLLIN */ };
             int r = Sys.PPoll(&pfd, 1, &ts, null);
@@ -211,7 +233,7 @@ public sealed unsafe class DBusSocket : IDisposable
         DateTime deadline = DateTime.UtcNow + ReplyTimeout;
         while (sb.Length < 512)
         {
-            byte c = ReadExactly(1, deadline, "AUTH")[0];
+            byte c = ReadExactly(1, deadline, "AUTH", ReplyTimeout)[0];
             if (c == '\n') return sb.ToString().TrimEnd('\r');
             sb.Append((char)c);
         }

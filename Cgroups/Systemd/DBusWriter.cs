@@ -25,6 +25,13 @@ public sealed class DBusWriter
     public void Byte(byte v) => _b.Add(v);
     public void Bool(bool v) => UInt32(v ? 1u : 0u);
 
+    public void UInt16(ushort v)
+    {
+        Align(2);
+        _b.Add((byte)v);
+        _b.Add((byte)(v >> 8));
+    }
+
     public void UInt32(uint v)
     {
         Align(4);

@@ -99,24 +99,46 @@ public sealed class SystemdBus
 
     /// <summary>
     /// StopUnit(name, "replace") and wait for the job, then ResetFailedUnit so no failed unit
-    /// blocks the next container of the same name. A unit that is already gone is success.
+    /// blocks the next container of the same name (runc's Destroy). A unit that is already gone
+    /// is success. Every call and the job wait end within <paramref name="timeout"/>.
     /// </summary>
-    public void StopUnit(string unit)
+    public void StopUnit(string unit, TimeSpan timeout)
     {
-        var w = new DBusWriter();
-        w.String(unit);
-        w.String("replace");
+        _deadline = DateTime.UtcNow + timeout;
         try
         {
-            string job = Call(unit, "StopUnit", "ss", w).String();
-            WaitForJob(unit, job);
+            var w = new DBusWriter();
+            w.String(unit);
+            w.String("replace");
+            try
+            {
+                string job = Call(unit, "StopUnit", "ss", w).String();
+                WaitForJob(unit, job);
+            }
+            catch (SystemdCallException e) when (e.ErrorName == "org.freedesktop.systemd1.NoSuchUnit")
+            {
+                // An empty scope is stopped and collected by systemd itself once its last process exits.
+            }
+            ResetFailedUnit(unit);
         }
-        catch (SystemdCallException e) when (e.ErrorName == "org.freedesktop.systemd1.NoSuchUnit")
+        finally
         {
-            // An empty scope is stopped and collected by systemd itself once its last process exits.
+            _deadline = null;
         }
-        ResetFailedUnit(unit);
     }
+
+    /// <summary>While set (during <see cref="StopUnit"/>), every call and job wait ends by then.</summary>
+    private DateTime? _deadline;
+
+    private TimeSpan CallTimeout(string unit, string method)
+    {
+        if (_deadline is not { } d) return DBusDefaultTimeout;
+        TimeSpan left = d - DateTime.UtcNow;
+        if (left <= TimeSpan.Zero) throw new CgroupException($"systemd unit {unit}: {method} over {Address}: no time left (the unit's stop took longer than allowed)");
+        return left;
+    }
+
+    private static readonly TimeSpan DBusDefaultTimeout = TimeSpan.FromSeconds(30);
 
     public void ResetFailedUnit(string unit)
     {
@@ -144,12 +166,12 @@ public sealed class SystemdBus
     /// </summary>
     private void WaitForJob(string unit, string job)
     {
-        DateTime deadline = DateTime.UtcNow + JobTimeout;
+        DateTime deadline = _deadline ?? DateTime.UtcNow + JobTimeout;
         int sleepMs = 0;
         while (GetStringProperty(unit, job, "org.freedesktop.systemd1.Job", "State") is not null)
         {
             if (DateTime.UtcNow > deadline)
-                throw new CgroupException($"systemd unit {unit}: job {job} did not finish within {JobTimeout.TotalSeconds:0} s");
+                throw new CgroupException($"systemd unit {unit}: job {job} did not finish in time (see `systemctl status {unit}`)");
             Thread.Sleep(sleepMs);
             sleepMs = Math.Min(sleepMs + 1, 10);
         }
@@ -198,6 +220,7 @@ public sealed class SystemdBus
                     foreach (byte v in y.Value) w.Byte(v);
                     w.EndArray(ya);
                     break;
+                case UnitProperty.Any any: any.Value.WriteTo(w); break;
             }
         }
         w.EndArray(a);
@@ -208,7 +231,7 @@ public sealed class SystemdBus
     {
         try
         {
-            return _socket.Call(Service, path, iface, member ?? method, signature, body.ToArray());
+            return _socket.Call(Service, path, iface, member ?? method, signature, body.ToArray(), CallTimeout(unit, method));
         }
         catch (DBusErrorException e)
         {

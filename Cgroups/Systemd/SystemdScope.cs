@@ -17,24 +17,27 @@ public sealed class SystemdScope : IContainerCgroupDriver
     private readonly SystemdUnitName _name;
     private readonly string _id;
     private readonly CgroupV2Manager _files;
+    private readonly IReadOnlyDictionary<string, string>? _annotations;
     private bool _started;
     private bool _deviceFilter = true;
 
-    private SystemdScope(SystemdUnitName name, string id, CgroupV2Manager files)
+    private SystemdScope(SystemdUnitName name, string id, CgroupV2Manager files, IReadOnlyDictionary<string, string>? annotations)
     {
         _name = name;
         _id = id;
         _files = files;
+        _annotations = annotations;
     }
 
-    public static SystemdScope? ForContainer(string? cgroupsPath, string id)
+    /// <param name="annotations">The config's annotations: org.systemd.property.* become unit properties (<see cref="AnnotationProperties"/>).</param>
+    public static SystemdScope? ForContainer(string? cgroupsPath, string id, IReadOnlyDictionary<string, string>? annotations = null)
     {
         SystemdUnitName name = SystemdUnitName.Parse(cgroupsPath, id, SystemdManager.DefaultSlice);
         string? mount = CgroupMount.FindUnified();
         if (mount is null) return null;
         // A user manager's slices live under its own service's cgroup, which only it can tell.
         string root = SystemdManager.IsUser ? SystemdBus.Shared(name.Unit).ManagerControlGroup(name.Unit).TrimEnd('/') : "";
-        return new SystemdScope(name, id, new CgroupV2Manager(mount, root + name.CgroupPath));
+        return new SystemdScope(name, id, new CgroupV2Manager(mount, root + name.CgroupPath), annotations);
     }
 
     public string Dir => _files.Dir;
@@ -47,6 +50,7 @@ public sealed class SystemdScope : IContainerCgroupDriver
     {
         _deviceFilter = deviceFilter;
         UnitProperties.ForResources(ResourceWriter.Plan(resources));
+        AnnotationProperties.From(_annotations);
         DeviceRule.ForContainer(resources?.Devices);
         return null;
     }
@@ -54,6 +58,7 @@ public sealed class SystemdScope : IContainerCgroupDriver
     public void Place(int pid, LinuxResources? resources)
     {
         List<UnitProperty> props = UnitProperties.ForScope(_name.Slice, "oci-runtime container " + _id, pid, resources);
+        props.AddRange(AnnotationProperties.From(_annotations));
         _started = true; // from here on a failed create stops (and resets) the unit
         SystemdBus bus = SystemdBus.Shared(_name.Unit);
         try
@@ -82,28 +87,25 @@ public sealed class SystemdScope : IContainerCgroupDriver
     }
 
     /// <summary>
-    /// delete: kill what is left in the scope, stop the unit (and reset it if it failed), remove
-    /// the directory if systemd has not already.
+    /// delete, as runc's: kill what is left in the scope, stop the unit (and reset it if it
+    /// failed), remove the directory if systemd has not already; all within <paramref name="timeout"/>,
+    /// past which the error names the unit and the call that did not finish.
     /// </summary>
     public static void Stop(string unit, string dir, TimeSpan timeout)
     {
-        CgroupV2Manager.KillAll(dir);
         DateTime deadline = DateTime.UtcNow + timeout;
+        CgroupV2Manager.KillAll(dir);
         while (CgroupProcs.All(dir).Count > 0 && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(5);
-        // systemd stops and collects a scope by itself once it is empty, and removes its
-        // directory: when that happens no call is needed at all. Measured in the guest, calls made
-        // while systemd was handling the emptied scope (StopUnit, even GetUnit) sometimes got no
-        // reply for over 30 s, where the scope was collected all the same (docs/decisions.md).
-        DateTime collected = DateTime.UtcNow + TimeSpan.FromSeconds(3);
-        while (System.IO.Directory.Exists(dir) && DateTime.UtcNow < collected) System.Threading.Thread.Sleep(10);
-        if (System.IO.Directory.Exists(dir))
-        {
-            SystemdBus bus = SystemdBus.Shared(unit);
-            string state = bus.ActiveState(unit);
-            if (state == "failed") bus.ResetFailedUnit(unit);
-            else if (state is not ("gone" or "inactive")) bus.StopUnit(unit); // something outlived cgroup.kill
-        }
-        CgroupV2Manager.DestroyDir(dir, deadline > DateTime.UtcNow ? deadline - DateTime.UtcNow : TimeSpan.FromSeconds(1));
+        // A scope systemd already stopped and collected answers NoSuchUnit; one it is still
+        // stopping gets a job that ends with it.
+        SystemdBus.Shared(unit).StopUnit(unit, Left(deadline));
+        CgroupV2Manager.DestroyDir(dir, Left(deadline));
+    }
+
+    private static TimeSpan Left(DateTime deadline)
+    {
+        TimeSpan left = deadline - DateTime.UtcNow;
+        return left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
     }
 
     /// <summary>update: the unit's properties first (systemd rewrites its files from them), then the files.</summary>

@@ -4,7 +4,8 @@ namespace OciRuntime.Cgroups.Systemd;
 
 /// <summary>
 /// One (name, variant) pair of StartTransientUnit's / SetUnitProperties' a(sv) argument. Only
-/// the D-Bus types the driver sends exist: b, s, t (uint64), au (PIDs), ay (cpu/node bitmasks).
+/// the D-Bus types the driver derives itself have their own case: b, s, t (uint64), au (PIDs), ay
+/// (cpu/node bitmasks); <see cref="Any"/> carries whatever an annotation says.
 /// </summary>
 public abstract record UnitProperty(string Name)
 {
@@ -13,6 +14,8 @@ public abstract record UnitProperty(string Name)
     public sealed record UInt64(string Name, ulong Value) : UnitProperty(Name);
     public sealed record UInt32Array(string Name, IReadOnlyList<uint> Value) : UnitProperty(Name);
     public sealed record ByteArray(string Name, IReadOnlyList<byte> Value) : UnitProperty(Name);
+    /// <summary>Any D-Bus value, as an org.systemd.property.* annotation gives it (GVariant text).</summary>
+    public sealed record Any(string Name, GVariant Value) : UnitProperty(Name);
 
     /// <summary>The D-Bus signature of the variant's value.</summary>
     public string Signature => this switch
@@ -21,6 +24,7 @@ public abstract record UnitProperty(string Name)
         Str => "s",
         UInt64 => "t",
         UInt32Array => "au",
+        Any a => a.Value.Signature,
         _ => "ay",
     };
 
@@ -32,6 +36,7 @@ public abstract record UnitProperty(string Name)
         UInt64 t => $"{Name}={(t.Value == ulong.MaxValue ? "infinity" : t.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))}",
         UInt32Array a => $"{Name}={string.Join(' ', a.Value)}",
         ByteArray y => $"{Name}=[{y.Value.Count} bytes]",
+        Any a => $"{Name}={a.Value}",
         _ => Name,
     };
 }

@@ -13,5 +13,5 @@ public class VmSystemdTests
     [Fact]
     [Trait("Category", "Vm")]
     public void SystemdSuite_WithSystemdAsPid1_AllChecksPass() =>
-        VmSuite.AssertAllPass("systemd-suite.sh", TimeSpan.FromSeconds(540), minChecks: 45);
+        VmSuite.AssertAllPass("systemd-suite.sh", TimeSpan.FromSeconds(720), minChecks: 68);
 }

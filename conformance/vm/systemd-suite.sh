@@ -18,7 +18,7 @@ SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}
 REPO=$(cd "$(dirname "$SELF")/../.." && pwd)
 
 if [[ ${1:-} != --guest ]]; then
-  exec "$(dirname "$SELF")/run-in-vm.sh" --systemd --timeout "${SYSTEMD_SUITE_TIMEOUT:-420}" "$@" -- "$SELF" --guest
+  exec "$(dirname "$SELF")/run-in-vm.sh" --systemd --timeout "${SYSTEMD_SUITE_TIMEOUT:-600}" "$@" -- "$SELF" --guest
 fi
 [[ ${RUN_IN_VM:-} == 1 ]] || { echo "systemd-suite.sh --guest must run inside run-in-vm.sh --systemd" >&2; exit 2; }
 
@@ -119,9 +119,13 @@ rt exec -d --pid-file $W/exec.pid life sleep 30
 check "life: exec joins the scope" grep -qx "0::/system.slice/oci-life.scope" /proc/"$(cat $W/exec.pid)"/cgroup
 n=$(rt ps -f json life | jq length)
 check "life: ps -f json lists the scope's processes (sh + sleep, $n)" test "$n" -ge 2
+check "life: ps lists exactly the scope's cgroup.procs" eq "$(rt ps -f json life | jq -r '.[]' | sort -n | tr '\n' ' ')" "$(sort -n $L/cgroup.procs | tr '\n' ' ')"
 rt pause life
 check "life: pause → paused" eq "$(rt state life | jq -r .status)" paused
 check "life: pause froze the scope" eq "$(cat $L/cgroup.freeze)" 1
+for i in $(seq 50); do grep -qx "frozen 1" $L/cgroup.events && break; sleep 0.1; done
+check "life: the scope's processes are frozen (cgroup.events)" grep -qx "frozen 1" $L/cgroup.events
+check "life: systemd still sees the paused scope active" eq "$(prop oci-life.scope ActiveState)" active
 rt resume life
 check "life: resume → running" eq "$(rt state life | jq -r .status)" running
 rt update --memory 134217728 --pids-limit 60 life
@@ -129,10 +133,23 @@ check "life: update → memory.max" eq "$(cat $L/memory.max 2>&1)" 134217728
 check "life: update → MemoryMax property" eq "$(prop oci-life.scope MemoryMax)" 134217728
 check "life: update → pids.max" eq "$(cat $L/pids.max 2>&1)" 60
 check "life: update → TasksMax property" eq "$(prop oci-life.scope TasksMax)" 60
+rt update --cpu-share 512 life
+check "life: update → cpu.weight (shares 512 → 20)" eq "$(cat $L/cpu.weight 2>&1)" 20
+check "life: update → CPUWeight property" eq "$(prop oci-life.scope CPUWeight)" 20
+# The update went to systemd as properties, not only to files: a re-realization keeps it.
+systemctl daemon-reload
+check "life: updated memory.max survives a daemon-reload" eq "$(cat $L/memory.max 2>&1)" 134217728
+check "life: updated cpu.weight survives a daemon-reload" eq "$(cat $L/cpu.weight 2>&1)" 20
 check "life: events --stats reads the scope" test "$(rt events --stats life | jq .data.pids.current)" -ge 2
+rt events --stats life > $W/stats.json
+check "life: events --stats memory usage is the scope's memory.current" test "$(jq .data.memory.usage.usage $W/stats.json)" -gt 0
+check "life: events --stats memory limit is the updated one" eq "$(jq .data.memory.usage.limit $W/stats.json)" 134217728
+check "life: events --stats cpu usage is counted" test "$(jq .data.cpu.usage.total $W/stats.json)" -gt 0
 rt kill --all life KILL
 for i in $(seq 50); do [[ $(rt state life | jq -r .status) == stopped ]] && break; sleep 0.1; done
 check "life: kill --all → stopped" eq "$(rt state life | jq -r .status)" stopped
+for i in $(seq 50); do [[ ! -s $L/cgroup.procs ]] && break; sleep 0.1; done
+check "life: kill --all emptied the scope, exec'd process included" test ! -s $L/cgroup.procs
 rt delete life
 check "life: delete stopped the unit" unit_gone oci-life.scope
 check "life: delete removed the cgroup" test ! -d $L
@@ -150,6 +167,68 @@ bundle badpath /not/a/systemd/path . true
 rt create --bundle $W/badpath badpath > /dev/null 2> $W/badpath.err
 check "bad cgroupsPath: refused, naming slice:prefix:name" grep -q 'slice:prefix:name' $W/badpath.err
 rt delete --force badpath 2>/dev/null
+# ---- 6. org.systemd.property.* annotations (runc 1.1.5) -------------------------------------------
+bundle annot system.slice:oci:annot '.annotations = {
+    "org.systemd.property.TimeoutStopUSec": "uint64 123456789",
+    "org.systemd.property.CollectMode": "\u0027inactive-or-failed\u0027",
+    "org.systemd.property.Documentation": "[\u0027man:oci-runtime(8)\u0027, \u0027https://example.com/doc\u0027]",
+    "org.systemd.property.CPUWeight": "@t 33"}' sleep 1000
+create annot
+check "annotations: uint64 TimeoutStopUSec" eq "$(prop oci-annot.scope TimeoutStopUSec)" "2min 3.456789s"
+check "annotations: string CollectMode" eq "$(prop oci-annot.scope CollectMode)" inactive-or-failed
+check "annotations: array of strings Documentation" grep -q 'man:oci-runtime(8).*https://example.com/doc' <<<"$(prop oci-annot.scope Documentation)"
+check "annotations: they win over the driver's own (CPUWeight)" eq "$(prop oci-annot.scope CPUWeight)" 33
+rt delete --force annot
+check "annotations: delete stopped the unit" unit_gone oci-annot.scope
+bundle annotsec system.slice:oci:annotsec '.annotations = {"org.systemd.property.TimeoutStopSec": "7"}' sleep 1000
+create annotsec
+check "annotations: TimeoutStopSec (int32 seconds) → TimeoutStopUSec" eq "$(prop oci-annotsec.scope TimeoutStopUSec)" 7s
+rt delete --force annotsec
+bundle annotbad system.slice:oci:annotbad '.annotations = {"org.systemd.property.CollectMode": "inactive-or-failed"}' sleep 1000
+rt create --bundle $W/annotbad annotbad > /dev/null 2> $W/annotbad.err
+check "annotations: an unquoted string is refused naming the annotation" grep -q 'org.systemd.property.CollectMode' $W/annotbad.err
+check "annotations: ... and leaves no unit" unit_gone oci-annotbad.scope
+rt delete --force annotbad 2>/dev/null
+# PIDs from an annotation would move a process from outside the container into the scope,
+# which delete empties with cgroup.kill (runc 1.1.5 passes it on: the victim dies).
+sleep 1000 & victim=$!
+bundle annotpids system.slice:oci:annotpids ".annotations = {\"org.systemd.property.PIDs\": \"[uint32 $victim]\"}" sleep 1000
+rt create --bundle $W/annotpids annotpids > /dev/null 2> $W/annotpids.err
+rt delete --force annotpids 2>/dev/null
+sleep 0.5
+if ours; then
+  check "annotations: PIDs refused (would put a foreign process in the scope)" grep -q 'org.systemd.property.PIDs.*cannot be overridden' $W/annotpids.err
+  check "annotations: the process outside the container survives delete" kill -0 $victim
+else
+  kill -0 $victim 2>/dev/null && echo "# runc: the outside process survived" || echo "# runc 1.1.5: the outside process named by the PIDs annotation was killed by delete"
+  skip "annotations: PIDs refused" "passes PIDs on to systemd"
+fi
+kill $victim 2>/dev/null
+
+# ---- 7. the unanswered D-Bus call (docs/decisions.md) ----------------------------------------------
+# systemd 252 leaves a call that reaches it in one read with the SASL BEGIN unanswered forever.
+# The runtime sends BEGIN with AUTH, as libsystemd does; the probe shows the server's behaviour.
+P=$(dirname "$SELF")/dbus-begin-probe.py
+r=$(python3 "$P" with-auth 10); check "D-Bus: BEGIN sent with AUTH: the first call is answered ($r)" test "${r%% *}" = reply
+r=$(python3 "$P" with-call 3); echo "# D-Bus: BEGIN in the same read as the first call: $r (systemd 252 never answers it)"
+# Delete right after the container's processes are killed, while systemd handles the emptied
+# scope: each delete makes its D-Bus calls (StopUnit, ResetFailedUnit) on a fresh connection.
+# Before the fix about half of these deletes hung for the 30 s reply timeout in this guest.
+slow=0
+for i in 1 2 3 4 5 6; do
+  bundle "dl$i" "system.slice:oci:dl$i" . sleep 1000
+  # (create's StartTransientUnit is a first call on a fresh connection too)
+  create "dl$i" || { slow=$((slow + 1)); break; }
+  rt start "dl$i"
+  t=$(date +%s%N)
+  timeout 25 "$RT" --root "$ROOT" --systemd-cgroup delete --force "dl$i" 2> $W/dl.err || { echo "# delete dl$i: $(cat $W/dl.err)"; slow=$((slow + 1)); }
+  ms=$(( ($(date +%s%N) - t) / 1000000 )); echo "# delete dl$i right after start: $ms ms"
+  (( ms > 10000 )) && slow=$((slow + 1))
+  unit_gone "oci-dl$i.scope" || { echo "# oci-dl$i.scope still loaded"; slow=$((slow + 1)); }
+  (( slow > 0 )) && break
+done
+check "D-Bus: 6 deletes racing systemd's own stop all answered within 10 s, units gone" eq "$slow" 0
+
 if ours; then
   check "features: linux.cgroup.systemd = true" eq "$("$RT" features | jq .linux.cgroup.systemd)" true
 else

@@ -44,7 +44,7 @@ public static class ContainerCreator
             if (opts.NotifySocket is not null) Notify.NotifySocket.Prepare(store, id, loaded.Config);
             LinuxResources? resources = loaded.Config.Linux?.Resources;
             if (!opts.CgroupsDisabled)
-                cgroup = CgroupDrivers.ForContainer(opts.SystemdCgroup, loaded.Config.Linux?.CgroupsPath, id);
+                cgroup = CgroupDrivers.ForContainer(opts.SystemdCgroup, loaded.Config.Linux?.CgroupsPath, id, loaded.Config.Annotations);
             hostMount = Rootfs.HostMounts.Before(loaded.RootfsPath, loaded.Config.Linux);
             store.Save(IntentRecord(loaded, id, cgroup, hostMount));
             if (cgroup is CgroupfsDriver fs && !Rootless.RootlessCgroup.TryCreate(fs.Manager, opts.Rootless, loaded.Config.Linux?.CgroupsPath, resources))
