@@ -89,13 +89,26 @@ for l in sys.stdin:
     p = l.split()
     if len(p) == 3 and p[1] in "tT" and any(lo <= int(p[0], 16) < hi for lo, hi in r): print(p[2])
 ' "$work/ranges" | sort -u > "$work/methods"
-{
-  cat "$work/tier1.names" "$work/tier2.names" "$work/tier3.names"
-  [ -f "$out" ] && grep -v '^#' "$out"
-} | awk 'NR == FNR { m[$1] = 1; next } ($1 in m) && !seen[$1]++' "$work/methods" - > "$work/order"
+# Each tier: this run's names, then the names the file already had in that tier (a method seen
+# once keeps its place even when this run's samples miss it). "# tier N" lines mark the tiers.
+for t in 1 2 3; do
+  { cat "$work/tier$t.names"
+    [ -f "$out" ] && awk -v t="$t" '/^# tier / { cur = $3; next } /^#/ { next } cur == t' "$out"
+  } > "$work/cand$t"
+done
 {
   echo "# ILC method layout (IlcOrderFile): written by bench/method-order.sh, read by nativeaot.props."
   echo "# Methods the short commands run first, so that each command's code sits in a few 64 KiB windows."
-  cat "$work/order"
-} > "$out"
+  python3 -c '
+import sys
+methods = set(l.strip() for l in open(sys.argv[1]))
+seen = set()
+for t, f in enumerate(sys.argv[2:], 1):
+    print("# tier %d" % t)
+    for n in (l.split()[-1] for l in open(f) if l.strip()):
+        if n in methods and n not in seen:
+            seen.add(n); print(n)
+' "$work/methods" "$work/cand1" "$work/cand2" "$work/cand3"
+} > "$work/order"
+mv "$work/order" "$out"
 echo "method-order: $(grep -vc '^#' "$out") methods -> $out (rebuild with make)"
