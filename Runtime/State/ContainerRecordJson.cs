@@ -17,7 +17,7 @@ internal static class ContainerRecordJson
     public static byte[] Serialize(ContainerRecord r)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, OciRuntime.Json.AsciiJsonEncoder.Compact))
         {
             w.WriteStartObject();
             w.WriteString("ociVersion", r.OciVersion);

@@ -79,7 +79,7 @@ public sealed class ListCommand : ICommand
     private static string RenderJson(List<(ContainerRecord Record, ContainerStatus Status)> rows)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        using (var w = new Utf8JsonWriter(ms, Json.AsciiJsonEncoder.Compact))
         {
             w.WriteStartArray();
             foreach (var (r, s) in rows)

@@ -28,7 +28,7 @@ public sealed class StateCommand : ICommand
     public static string Render(ContainerRecord r, ContainerStatus status)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(ms, Json.AsciiJsonEncoder.Indented))
         {
             w.WriteStartObject();
             w.WriteString("ociVersion", r.OciVersion);
