@@ -27,14 +27,15 @@ public sealed unsafe class DBusSocket : IDisposable
     }
 
     /// <summary>Connects and authenticates; on a message bus (not systemd's private socket) also says Hello.</summary>
-    public static DBusSocket Open(string path, bool isBus)
+    /// <param name="uid">The uid for AUTH EXTERNAL: ours as the server sees it (<see cref="SystemdManager.PeerUid"/>).</param>
+    public static DBusSocket Open(string path, bool isBus, uint uid)
     {
         int fd = UnixSocket.Connect(path);
         if (fd < 0) throw new DBusTransportException($"connect to {path}: {Sys.ErrnoText(-fd)}");
         var s = new DBusSocket(fd, path);
         try
         {
-            s.Authenticate();
+            s.Authenticate(uid);
             if (isBus) s.Call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello", "", Array.Empty<byte>());
         }
         catch
@@ -47,7 +48,7 @@ public sealed unsafe class DBusSocket : IDisposable
 
     public void Dispose() => Sys.Close(_fd);
 
-    private void Authenticate()
+    private void Authenticate(uint peerUid)
     {
         // "\0", AUTH EXTERNAL with our uid as hex-encoded decimal ASCII, and BEGIN in the same
         // write, before the server's "OK <guid>" (as libsystemd's own client does). Sending BEGIN
@@ -55,7 +56,7 @@ public sealed unsafe class DBusSocket : IDisposable
         // is slow to read (systemd busy with a dying scope): systemd 252's sd-bus then consumes
         // BEGIN, leaves the call in its read buffer and waits for more bytes on the socket that
         // never come, so the call is never answered (docs/decisions.md: "the unanswered call").
-        string uid = Sys.GetUid().ToString(CultureInfo.InvariantCulture);
+        string uid = peerUid.ToString(CultureInfo.InvariantCulture);
         var hex = new StringBuilder();
         foreach (byte c in Encoding.ASCII.GetBytes(uid)) hex.Append(c.ToString("x2", CultureInfo.InvariantCulture));
 #if OCI_WEAKEN_DBUS_PIPELINED_BEGIN

@@ -41,7 +41,7 @@ public sealed class SystemdBus
         string path = priv ? PrivateSocket : SystemBusSocket;
         try
         {
-            return new SystemdBus(DBusSocket.Open(path, isBus: !priv));
+            return new SystemdBus(DBusSocket.Open(path, isBus: !priv, SystemdManager.PeerUid));
         }
         catch (Exception e) when (e is DBusTransportException or DBusErrorException)
         {
@@ -56,11 +56,11 @@ public sealed class SystemdBus
             ?? throw new CgroupException($"--systemd-cgroup: rootless: cannot manage unit {unit}: XDG_RUNTIME_DIR is not set, so the user's systemd manager ($XDG_RUNTIME_DIR/systemd/private) cannot be found; run in a systemd user session, or use the cgroupfs driver");
         try
         {
-            return new SystemdBus(DBusSocket.Open(path, isBus: false));
+            return new SystemdBus(DBusSocket.Open(path, isBus: false, SystemdManager.PeerUid));
         }
         catch (Exception e) when (e is DBusTransportException or DBusErrorException)
         {
-            throw new CgroupException($"--systemd-cgroup: rootless: cannot manage unit {unit}: talking to the user's systemd manager at {path}: {e.Message} (start it: systemctl start user@{Native.Interop.Sys.GetUid()}.service, or loginctl enable-linger; or use the cgroupfs driver)", e);
+            throw new CgroupException($"--systemd-cgroup: rootless: cannot manage unit {unit}: talking to the user's systemd manager at {path}: {e.Message} (start it: systemctl start user@{SystemdManager.PeerUid}.service, or loginctl enable-linger; or use the cgroupfs driver)", e);
         }
     }
 

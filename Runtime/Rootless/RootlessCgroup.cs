@@ -66,6 +66,6 @@ public static class RootlessCgroup
         string? socket = Cgroups.Systemd.SystemdManager.UserPrivateSocket();
         if (socket is not null && File.Exists(socket)) return;
         throw new RuntimeException(
-            $"--systemd-cgroup: rootless: the user's systemd manager is needed and there is none ({(socket is null ? "XDG_RUNTIME_DIR is not set" : socket + " does not exist")}): start it (systemctl start user@{Sys.GetUid()}.service, or loginctl enable-linger USER), or use --cgroup-manager cgroupfs");
+            $"--systemd-cgroup: rootless: the user's systemd manager is needed and there is none ({(socket is null ? "XDG_RUNTIME_DIR is not set" : socket + " does not exist")}): start it (systemctl start user@{Cgroups.Systemd.SystemdManager.PeerUid}.service, or loginctl enable-linger USER), or use --cgroup-manager cgroupfs");
     }
 }

@@ -54,7 +54,7 @@ public class DBusHandshakeTests
         });
         try
         {
-            using DBusSocket client = DBusSocket.Open(path, isBus: false);
+            using DBusSocket client = DBusSocket.Open(path, isBus: false, uid: 0);
             Assert.True(Volatile.Read(ref beginBeforeOk), "BEGIN was not sent with AUTH, before the server's OK");
             DBusReader r = client.Call("org.freedesktop.systemd1", "/org/freedesktop/systemd1", "org.freedesktop.DBus.Peer", "Ping", "", Array.Empty<byte>(), TimeSpan.FromSeconds(5));
             Assert.Equal("pong", r.String());

@@ -11,7 +11,8 @@
 #     driver: memory.max, pids.max, cpu.max applied, read back outside and inside, enforced,
 #     updated, removed by delete; a limit whose controller (io, cpuset) was not delegated refused;
 #   * --systemd-cgroup through the user's own manager: a transient scope in the user manager's
-#     user.slice, properties applied, delete stops it and nothing is left.
+#     user.slice, properties applied, delete stops it and nothing is left; the same lifecycle with
+#     the runtime as uid 0 of a user namespace (unshare --map-root-user), as rootless podman runs it.
 #
 # Prints "PASS <check>" / "FAIL <check>: <why>" / "SKIP <check> (...)" lines and ends with
 # "N passed, N failed"; exits 0 only if nothing failed. OCI_RUNTIME=/usr/sbin/runc runs the same
@@ -148,6 +149,36 @@ if [[ $1 == --user ]]; then
     check "systemd: delete removed the state" test ! -d $ROOT/sd
   else
     fail "systemd: create through the user manager" "$(cat $W/sd.err)"
+  fi
+
+  # ---- c. --systemd-cgroup as uid 0 of a user namespace (how rootless podman calls the runtime) -
+  # uid 0 there is the user here; the manager sees the user's uid through SO_PEERCRED, so AUTH
+  # EXTERNAL must name that uid, not 0. Every command in a namespace of its own, as `unshare
+  # --map-root-user` makes (setgroups denied in it); the container shares the runtime's
+  # namespace, as podman's containers do (no user namespace in the config).
+  echo "# systemd from uid 0 of a user namespace at $(elapsed) s"
+  inns() { unshare --user --map-root-user "$RT" --root "$ROOT" --systemd-cgroup "$@"; }
+  check "userns: uid 0 inside is the user outside" \
+    eq "$(unshare --user --map-root-user sh -c 'id -u; cat /proc/self/uid_map' | tr -s ' \n' ' ')" "0 0 $(id -u) 1 "
+  bundle sdns "" 'del(.linux.uidMappings, .linux.gidMappings) | .linux.namespaces |= map(select(.type != "user"))
+      | .linux.resources = {pids: {limit: 30}}' sleep 1000
+  if inns create --bundle $W/sdns sdns > /dev/null 2> $W/sdns.err; then
+    S=$MGR/user.slice/runc-sdns.scope
+    pid=$(inns state sdns | jq .pid)
+    check "userns: scope runc-sdns.scope is active in the user manager" eq "$(uprop runc-sdns.scope ActiveState)" active
+    check "userns: in the user manager's user.slice" eq "$(uprop runc-sdns.scope Slice)" user.slice
+    check "userns: the init is in the scope, under user@$(id -u).service" grep -qx "0::$S" /proc/$pid/cgroup
+    check "userns: TasksMax property and pids.max file" eq "$(uprop runc-sdns.scope TasksMax) $(cat $CG$S/pids.max 2>&1)" "30 30"
+    inns start sdns
+    check "userns: start → running" eq "$(inns state sdns | jq -r .status)" running
+    check "userns: the init runs as the user" eq "$(stat -c %u /proc/$pid)" "$(id -u)"
+    inns delete --force sdns
+    check "userns: delete stopped the unit" unit_gone runc-sdns.scope
+    check "userns: delete removed the scope's cgroup" test ! -d $CG$S
+    check "userns: delete removed the state" test ! -d $ROOT/sdns
+  else
+    fail "userns: create through the user manager as uid 0 of a user namespace" "$(cat $W/sdns.err)"
+    inns delete --force sdns 2> /dev/null
   fi
   exit 0
 fi

@@ -172,8 +172,13 @@ public static class InitPlanBuilder
 
     private static bool InUserNamespace(NamespacePlanner ns) => ns.NewUserNamespace || ns.Joins.Exists(j => j.Type == "user");
 
-    /// <summary>In a user namespace whose gid map an unprivileged runtime wrote itself, setgroups is denied (IdMapWriter).</summary>
-    public static bool SetgroupsAllowed(NamespacePlanner ns, LinuxSpec? linux) => !ns.NewUserNamespace || IdMapWriter.SetgroupsAllowed(linux);
+    /// <summary>
+    /// In a user namespace whose gid map an unprivileged runtime wrote itself, setgroups is denied
+    /// (IdMapWriter); so it is in one the runtime runs in with setgroups denied (`unshare
+    /// --map-root-user`), which a new namespace below inherits: runc reads /proc/self/setgroups too.
+    /// </summary>
+    public static bool SetgroupsAllowed(NamespacePlanner ns, LinuxSpec? linux) =>
+        IdMapWriter.SetgroupsAllowedIn("self") && (!ns.NewUserNamespace || IdMapWriter.SetgroupsAllowed(linux));
 
     private static void EmitUts(ProcessPlan plan, OciConfig c)
     {

@@ -40,9 +40,12 @@ public static class IdMapWriter
     public static bool SetgroupsAllowed(LinuxSpec? linux) => !Decide(linux).DenySetgroups;
 
     /// <summary>exec: setgroups works in the container unless its user namespace denies it (a rootless runtime wrote its gid map).</summary>
-    public static bool SetgroupsAllowedIn(int initPid)
+    public static bool SetgroupsAllowedIn(int initPid) => SetgroupsAllowedIn(initPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <param name="proc">A pid, or "self".</param>
+    public static bool SetgroupsAllowedIn(string proc)
     {
-        try { return System.IO.File.ReadAllText($"/proc/{initPid}/setgroups").Trim() != "deny"; }
+        try { return System.IO.File.ReadAllText($"/proc/{proc}/setgroups").Trim() != "deny"; }
         catch (System.Exception e) when (e is System.IO.IOException or System.UnauthorizedAccessException) { return true; }
     }
 
