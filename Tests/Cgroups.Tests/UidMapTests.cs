@@ -60,7 +60,7 @@ public class UidMapTests
     [Property(MaxTest = 300)]
     public Property RandomMaps_TranslateByTheirRange()
     {
-        Gen<(uint, uint, uint)[]> maps =
+        Gen<(uint Inside, uint Outside, uint Count)[]> maps =
             from n in Gen.Choose(1, 12)
             from cuts in Gen.ArrayOf(Gen.Choose(0, 200000).Select(x => (uint)x), 2 * n)
             from outs in Gen.ArrayOf(Gen.Choose(0, int.MaxValue).Select(x => (uint)x), n)
