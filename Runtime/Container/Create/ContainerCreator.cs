@@ -134,7 +134,7 @@ public static class ContainerCreator
             {
                 record.StartContainerProcess = loaded.Config.Process;
                 record.StartContainerSeccomp = loaded.Config.Linux?.Seccomp;
-                record.StartContainerSetgroups = InitPlanBuilder.SetgroupsAllowed(plan.Namespaces, loaded.Config.Linux);
+                record.StartContainerSetgroups = InitPlanBuilder.SetgroupsAllowed(plan.Namespaces, loaded.Config.Linux, HostFacts.Probe());
             }
             store.Save(record);
             if (opts.PidFile is { } pf) PidFile.Write(pf, initPid);

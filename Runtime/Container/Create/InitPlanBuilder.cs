@@ -137,7 +137,7 @@ public static class InitPlanBuilder
             // runtime (its owner) may ptrace it; otherwise to the runtime's own.
             int listenerSocket = SeccompPlanner.ListenerSocket(filter, c.Linux?.Seccomp,
                 (ns.CloneFlags & Clone.NEWUSER) != 0 || host.MayPtraceOwnProcesses(), req.ChildSyncFd);
-            LaunchPlanner.EmitCredentials(plan, p, filter, SetgroupsAllowed(ns, c.Linux), host, listenerSocket);
+            LaunchPlanner.EmitCredentials(plan, p, filter, SetgroupsAllowed(ns, c.Linux, host), host, listenerSocket);
             LaunchPlanner.EmitLookupLabelsAndSeccomp(plan, p, filter, " (process.args[0])", listenerSocket);
             EmitExecHandshake(plan, req, p);
         }
@@ -177,8 +177,8 @@ public static class InitPlanBuilder
     /// (IdMapWriter); so it is in one the runtime runs in with setgroups denied (`unshare
     /// --map-root-user`), which a new namespace below inherits: runc reads /proc/self/setgroups too.
     /// </summary>
-    public static bool SetgroupsAllowed(NamespacePlanner ns, LinuxSpec? linux) =>
-        IdMapWriter.SetgroupsAllowedIn("self") && (!ns.NewUserNamespace || IdMapWriter.SetgroupsAllowed(linux));
+    public static bool SetgroupsAllowed(NamespacePlanner ns, LinuxSpec? linux, HostFacts host) =>
+        host.OwnSetgroupsAllowed() && (!ns.NewUserNamespace || IdMapWriter.SetgroupsAllowed(linux));
 
     private static void EmitUts(ProcessPlan plan, OciConfig c)
     {

@@ -38,6 +38,11 @@ public sealed record HostFacts
     /// image belongs to its own user namespace; asked only for a seccomp listener.
     /// </summary>
     public Func<bool> MayPtraceOwnProcesses { get; init; } = () => true;
+    /// <summary>
+    /// The runtime's own user namespace allows setgroups (/proc/self/setgroups is not "deny", as
+    /// after `unshare --map-root-user`); a user namespace created below inherits a deny.
+    /// </summary>
+    public Func<bool> OwnSetgroupsAllowed { get; init; } = () => true;
 
     private static HostFacts? _probed;
 
@@ -56,5 +61,6 @@ public sealed record HostFacts
         IsProcfs = Rootfs.ProcMountRules.IsProcfs,
         MountinfoPath = "/proc/self/mountinfo",
         MayPtraceOwnProcesses = () => IdentityPlanner.HasOwnCap(19 /* CAP_SYS_PTRACE */),
+        OwnSetgroupsAllowed = () => IdMapWriter.SetgroupsAllowedIn("self"),
     };
 }
