@@ -40,20 +40,7 @@ echo 'root:x:0:0:root:/:/bin/sh' > $W/rootfs/etc/passwd
 (cd $W && "$RT" spec) || { echo "FAIL spec"; echo "0 passed, 1 failed"; exit 1; }
 mv $W/config.json $W/base.json
 
-# bundle NAME CGROUPSPATH JQ-FILTER ARGS...: $W/NAME/config.json from the runtime's spec.
-bundle() {
-  local name=$1 cgpath=$2 filter=$3; shift 3
-  mkdir -p "$W/$name"
-  # The args travel as a JSON array: jq would take a "-c" among positional args for its own flag.
-  local args='[]' a
-  for a in "$@"; do args=$(jq -c --arg a "$a" '. + [$a]' <<<"$args"); done
-  jq --arg root "$W/rootfs" --arg cg "$cgpath" --argjson args "$args" "
-      .root = {path: \$root, readonly: false}
-      | .process.terminal = false
-      | .process.args = \$args
-      | .linux.cgroupsPath = \$cg
-      | $filter" < $W/base.json > "$W/$name/config.json"
-}
+# bundle NAME CGROUPSPATH JQ-FILTER ARGS...: suite-lib.sh.
 # create NAME [OUT]: create from $W/NAME, the container's stdio into OUT; a failure is shown.
 create() {
   local out=${2:-/dev/null} err

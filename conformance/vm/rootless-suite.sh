@@ -44,17 +44,8 @@ make_rootfs() {
   (cd $W && "$RT" spec --rootless) || return 1
   mv $W/config.json $W/base.json
 }
-bundle() { # bundle NAME CGROUPSPATH JQ-FILTER ARGS...
-  local name=$1 cgpath=$2 filter=$3; shift 3
-  mkdir -p "$W/$name"
-  local args='[]' a
-  for a in "$@"; do args=$(jq -c --arg a "$a" '. + [$a]' <<<"$args"); done
-  jq --arg root "$W/rootfs" --arg cg "$cgpath" --argjson args "$args" "
-      .root = {path: \$root, readonly: false} | .process.terminal = false | .process.args = \$args
-      | .linux.namespaces |= map(select(.type != \"cgroup\"))
-      | (if \$cg == \"\" then del(.linux.cgroupsPath) else .linux.cgroupsPath = \$cg end) | $filter" \
-    < $W/base.json > "$W/$name/config.json"
-}
+# Every bundle shares the runtime's cgroup namespace, as podman's rootless containers do.
+BUNDLE_FILTER='.linux.namespaces |= map(select(.type != "cgroup"))'
 T0=${T0:-$(date +%s.%N)}
 elapsed() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
 # The container's own cgroup files, read from inside (no cgroup namespace: the host path).

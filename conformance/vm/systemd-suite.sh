@@ -41,16 +41,6 @@ cp /bin/busybox $W/rootfs/bin/busybox
 for a in $(/bin/busybox --list); do [[ $a == busybox ]] || ln -s busybox "$W/rootfs/bin/$a"; done
 (cd $W && "$RT" spec) || { echo "FAIL spec"; echo "$PASSED passed, $((FAILED + 1)) failed"; exit 1; }
 mv $W/config.json $W/base.json
-bundle() { # bundle NAME CGROUPSPATH JQ-FILTER ARGS...
-  local name=$1 cgpath=$2 filter=$3; shift 3
-  mkdir -p "$W/$name"
-  local args='[]' a
-  for a in "$@"; do args=$(jq -c --arg a "$a" '. + [$a]' <<<"$args"); done
-  jq --arg root "$W/rootfs" --arg cg "$cgpath" --argjson args "$args" "
-      .root = {path: \$root, readonly: false} | .process.terminal = false | .process.args = \$args
-      | (if \$cg == \"\" then del(.linux.cgroupsPath) else .linux.cgroupsPath = \$cg end) | $filter" \
-    < $W/base.json > "$W/$name/config.json"
-}
 create() { # create NAME: a failure is shown
   if ! rt create --bundle "$W/$1" "$1" > /dev/null 2> $W/create.err; then
     echo "# create $1 failed: $(cat $W/create.err)"; return 1
