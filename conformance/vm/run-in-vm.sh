@@ -417,7 +417,13 @@ if [[ -s $RES/status ]]; then
 fi
 if [[ $TIMED_OUT == 1 ]]; then
   echo "run-in-vm: timed out after ${TIMEOUT} s (VM killed)" >&2
-  [[ -e $RES/started ]] || show_console
+  if [[ -e $RES/started ]]; then
+    # A command that hangs may be stuck in the guest kernel: its warnings name the task.
+    tr -d '\r' < "$RES/console.log" | grep -E 'soft lockup|hung_task|blocked for more than|BUG:|rcu.*stall|csd:' \
+      | tail -n 5 | sed 's/^/run-in-vm: guest kernel: /' >&2 || true
+  else
+    show_console
+  fi
   exit 124
 fi
 if [[ -e $RES/init-failed ]]; then
