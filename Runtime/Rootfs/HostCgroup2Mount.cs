@@ -23,21 +23,13 @@ public static class HostCgroup2Mount
         string? found = null;
         foreach (string line in mountinfoLines)
         {
-            // "36 25 0:31 / /sys/fs/cgroup/unified rw,... shared:9 - cgroup2 cgroup2 rw,..."
-            int dash = line.IndexOf(" - ", StringComparison.Ordinal);
-            if (dash < 0) continue;
-            string[] pre = line.Substring(0, dash).Split(' ');
-            if (pre.Length < 5) continue;
-            string point = Unescape(pre[4]);
+            if (!Cgroups.CgroupMount.TryParseMountinfo(line, out string point, out string root, out string fsType)) continue;
             if (found is not null && Covers(point, found)) found = null;
-            string fsType = line.Substring(dash + 3).Split(' ')[0];
-            if (fsType == "cgroup2" && pre[3] == "/") found = point;
+            if (fsType == "cgroup2" && root == "/") found = point;
         }
         return found;
     }
 
     private static bool Covers(string mountPoint, string path) =>
         mountPoint == "/" || path == mountPoint || path.StartsWith(mountPoint + "/", StringComparison.Ordinal);
-
-    private static string Unescape(string s) => s.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
 }
