@@ -31,7 +31,7 @@ public sealed unsafe class DBusSocket : IDisposable
     public static DBusSocket Open(string path, bool isBus, uint uid)
     {
         int fd = UnixSocket.Connect(path);
-        if (fd < 0) throw new DBusTransportException($"connect to {path}: {Sys.ErrnoText(-fd)}");
+        if (fd < 0) throw new DBusTransportException(UnixSocket.ConnectError($"connect to {path}", -fd));
         var s = new DBusSocket(fd, path);
         try
         {

@@ -61,7 +61,7 @@ public static class Fcntl
 public static class Sock
 {
     public const int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5, SOCK_CLOEXEC = 0x80000;
-    public const int SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_CMSG_CLOEXEC = 0x40000000;
+    public const int SOL_SOCKET = 1, SO_SNDTIMEO = 21, SCM_RIGHTS = 1, MSG_CMSG_CLOEXEC = 0x40000000;
 }
 
 public static class Tty

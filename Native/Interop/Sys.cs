@@ -47,6 +47,9 @@ public static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, void* addr, uint addrlen);
 
+    [LibraryImport(Libc, EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
     [LibraryImport(Libc, EntryPoint = "bind", SetLastError = true)]
     public static partial int Bind(int fd, void* addr, uint addrlen);
 

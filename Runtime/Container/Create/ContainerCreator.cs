@@ -81,7 +81,7 @@ public static class ContainerCreator
                 if (loaded.Config.Process?.Terminal != true)
                     throw new RuntimeException("--console-socket given but process.terminal is false");
                 consoleFd = UnixSocket.Connect(cs);
-                if (consoleFd < 0) throw new SyscallException($"connect to --console-socket {cs}", -consoleFd);
+                if (consoleFd < 0) throw new RuntimeException(UnixSocket.ConnectError($"connect to --console-socket {cs}", -consoleFd));
             }
             else if (loaded.Config.Process?.Terminal == true)
             {

@@ -37,7 +37,7 @@ public static class ContainerExecutor
             {
                 if (process.Terminal != true) throw new RuntimeException("--console-socket given but the process has no terminal", FailureExitCode);
                 consoleFd = UnixSocket.Connect(cs);
-                if (consoleFd < 0) throw new SyscallException($"connect to --console-socket {cs}", -consoleFd);
+                if (consoleFd < 0) throw new RuntimeException(UnixSocket.ConnectError($"connect to --console-socket {cs}", -consoleFd), FailureExitCode);
             }
             else if (process.Terminal == true)
             {

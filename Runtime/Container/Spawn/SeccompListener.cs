@@ -47,7 +47,7 @@ public static class SeccompListener
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(state, SpecJsonContext.Default.ContainerProcessState);
         int sock = UnixSocket.Connect(path);
         if (sock < 0)
-            throw new SyscallException($"config.json: linux.seccomp.listenerPath: connect to {path}", -sock);
+            throw new RuntimeException(UnixSocket.ConnectError($"config.json: linux.seccomp.listenerPath: connect to {path}", -sock));
         try
         {
             int r = FdPassing.Send(sock, json, listenerFd);
