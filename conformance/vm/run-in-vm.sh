@@ -291,6 +291,8 @@ cleanup() {
     sleep 0.5; kill -KILL "$QEMU_PID" 2>/dev/null || true
   fi
   for p in "${TAIL_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # For debugging a guest: keep its whole console (kernel messages included) after the run.
+  [[ -n ${RUN_IN_VM_CONSOLE_COPY:-} ]] && cp "$RES/console.log" "$RUN_IN_VM_CONSOLE_COPY" 2>/dev/null
   rm -rf "$RES"
 }
 trap cleanup EXIT
@@ -348,8 +350,11 @@ if [[ $SYSTEMD == 1 ]]; then
 fi
 APPEND+=" ${RUN_IN_VM_APPEND:-}"
 
+# Single-threaded TCG: under multi-threaded TCG (qemu 7.2) the guest wedges when its kernel patches
+# its own text on both vCPUs (a static key flip, e.g. the first cpu.max quota set or the last one
+# removed): static-key-probe.sh shows it, docs/vm-harness.md "Why TCG runs single-threaded".
 QEMU_ARGS=(
-  -accel tcg,thread=multi -cpu max -smp "$CPUS" -m "$MEM"
+  -accel tcg,thread=${RUN_IN_VM_TCG_THREAD:-single} -cpu max -smp "$CPUS" -m "$MEM"
   -nographic -no-reboot -nodefaults -serial stdio -net none
   -kernel "$KERNEL_IMAGE" -initrd "$INITRAMFS" -append "$APPEND"
   -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
