@@ -27,7 +27,12 @@ public class BinaryOverwriteAttacks(ITestOutputHelper log)
             var created = c.Create(canary).ShouldSucceed();
             c.Cli.Exec(["start", c.Id], canary).ShouldSucceed();
             SecuritySuite.WaitFor(created.Out, "READY watch");
-            var exec = c.Cli.Exec(["exec", c.Id, "/bin/evil"], canary);
+            // The attacker sees each exec'd process only while it runs (the weak build's is gone in a
+            // few ms, and under load the attacker may look too early or too late): exec again until
+            // it has seen one and exited.
+            CliResult exec = null!;
+            for (int i = 0; i < 10 && (i == 0 || c.Status() == "running"); i++)
+                exec = c.Cli.Exec(["exec", c.Id, "/bin/evil"], canary);
             c.WaitForStatus("stopped", TimeSpan.FromSeconds(15));
             created.WaitForOutput();
             return Outcome.FromAttacker(created.Stdout, $"exec /bin/evil exited {exec.ExitCode}: {exec.Stderr.Trim()}");
@@ -88,7 +93,8 @@ public class BinaryOverwriteAttacks(ITestOutputHelper log)
             var created = c.Create().ShouldSucceed();
             c.Start().ShouldSucceed();
             SecuritySuite.WaitFor(created.Out, "READY watch");
-            for (int i = 0; i < 8 && c.Status() == "running"; i++)
+            // The attacker watches for 5 s: exec for as long as it does, so a slow host still gives it chances.
+            for (int i = 0; i < 40 && c.Status() == "running"; i++)
                 c.Cli.Exec(["exec", c.Id, "/bin/true"], canary);
             c.WaitForStatus("stopped", TimeSpan.FromSeconds(15));
             created.WaitForOutput();

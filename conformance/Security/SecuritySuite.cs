@@ -35,6 +35,13 @@ public static class SecuritySuite
     });
 
     /// <summary>The static attacker (conformance/Security/attacker.c), built once per run.</summary>
+    /// <summary>
+    /// A container of the build under test, or (<paramref name="weak"/>) of the weak build, whose id
+    /// says which: for the [weak: True] cases that show a protection is needed.
+    /// </summary>
+    public static Container ContainerOfBuild(string tag, bool weak) =>
+        new(tag + (weak ? "-weak" : ""), runtime: weak ? WeakRuntime : null);
+
     public static string Attacker => s_attacker.Value;
 
     /// <summary>

@@ -12,16 +12,13 @@ namespace OciRuntime.Conformance.Tests;
 /// </summary>
 public class MountPlanningTests
 {
-    static Container NewContainer(string tag, bool weak) =>
-        new(tag + (weak ? "-weak" : ""), runtime: weak ? SecuritySuite.WeakRuntime : null);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void DevTmpfsReadonly_IsPopulatedThenMadeReadonly(bool weak)
     {
         if (weak && TestEnv.IsRunc) return; // the weak build is ours
-        using var c = NewContainer("devro", weak);
+        using var c = SecuritySuite.ContainerOfBuild("devro", weak);
         c.Configure(b =>
         {
             foreach (JsonNode? m in b.Config["mounts"]!.AsArray())
@@ -52,7 +49,7 @@ public class MountPlanningTests
     public void UserNamespace_BindSourceUnderRootOnlyDirectory_IsMounted(bool weak)
     {
         if (weak && TestEnv.IsRunc) return;
-        using var c = NewContainer("userns-bindsrc", weak);
+        using var c = SecuritySuite.ContainerOfBuild("userns-bindsrc", weak);
         // Only the host's root may enter this directory; the container's root is host uid 100000.
         string locked = Path.Combine(c.Dir, "root-only");
         string data = Path.Combine(locked, "data");
@@ -82,7 +79,7 @@ public class MountPlanningTests
     public void UserNamespace_WithoutCgroupNamespace_Cgroup2FallsBackToReadonlyBind(bool weak)
     {
         if (weak && TestEnv.IsRunc) return;
-        using var c = NewContainer("userns-cgroup", weak);
+        using var c = SecuritySuite.ContainerOfBuild("userns-cgroup", weak);
         c.Configure(b =>
         {
             b.UserNamespace();
@@ -133,7 +130,7 @@ public class MountPlanningTests
             for (int attempt = 0; attempt < 3 && !kept; attempt++)
             {
                 Remount(host.MountPoint, flags.Append("memory_localevents"));
-                using var c = NewContainer("cgns-shared-" + attempt, weak);
+                using var c = SecuritySuite.ContainerOfBuild("cgns-shared-" + attempt, weak);
                 c.Configure(b =>
                 {
                     b.RemoveNamespace("cgroup");

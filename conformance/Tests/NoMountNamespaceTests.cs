@@ -51,7 +51,7 @@ public class NoMountNamespaceTests
 
     static Container NewContainer(string tag, bool weak)
     {
-        var c = new Container(tag + (weak ? "-weak" : ""), runtime: weak ? SecuritySuite.WeakRuntime : null);
+        var c = SecuritySuite.ContainerOfBuild(tag, weak);
         c.Configure(b =>
         {
             b.RemoveNamespace("mount");

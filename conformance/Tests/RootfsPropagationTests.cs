@@ -56,7 +56,7 @@ public class RootfsPropagationTests
     public void RootfsUnderSharedHostMount_RunsAndLeavesTheHostNoMount(string propagation, bool weak)
     {
         if (weak && TestEnv.IsRunc) return; // the weak build is ours
-        using var c = new Container("rootprop-host-" + propagation + (weak ? "-weak" : ""), runtime: weak ? SecuritySuite.WeakRuntime : null);
+        using var c = SecuritySuite.ContainerOfBuild("rootprop-host-" + propagation, weak);
         // A shared host mount holding the rootfs, as on systemd hosts (where "/" itself is shared).
         string top = Path.Combine(c.Dir, "sharedtop");
         string rootfs = Path.Combine(top, "rootfs");

@@ -16,9 +16,6 @@ public class SeccompHandoverTests
     static readonly string[] HandoverSyscalls = ["sendmsg", "recvmsg", "read", "close"];
     static readonly TimeSpan Bounded = TimeSpan.FromSeconds(15);
 
-    static Container NewContainer(string tag, bool weak) =>
-        new(tag + (weak ? "-weak" : ""), runtime: weak ? SecuritySuite.WeakRuntime : null);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -26,7 +23,7 @@ public class SeccompHandoverTests
     {
         if (weak && TestEnv.IsRunc) return; // the weak build is ours
         using var agent = new NotifyAgent();
-        using var c = NewContainer("sc-handover", weak);
+        using var c = SecuritySuite.ContainerOfBuild("sc-handover", weak);
         c.Configure(b =>
         {
             b.Linux["seccomp"] = agent.Profile(HandoverSyscalls);

@@ -58,16 +58,13 @@ public class SocketBacklogTests
         Assert.Empty(Cgroups.Dirs(c.Id));
     }
 
-    static Container NewContainer(string tag, bool weak) =>
-        new(tag + (weak ? "-weak" : ""), runtime: weak ? SecuritySuite.WeakRuntime : null);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void ConsoleSocket_WhoseListenerAcceptsNothing_FailsCreateInBoundedTime(bool weak)
     {
         if (weak && TestEnv.IsRunc) return; // the weak build is ours
-        using var c = NewContainer("console-backlog", weak).Configure(b =>
+        using var c = SecuritySuite.ContainerOfBuild("console-backlog", weak).Configure(b =>
         {
             b.Process["terminal"] = true;
             b.Args("true");
@@ -82,7 +79,7 @@ public class SocketBacklogTests
     public void SeccompListener_WhoseListenerAcceptsNothing_FailsCreateInBoundedTime(bool weak)
     {
         if (weak && TestEnv.IsRunc) return;
-        using var c = NewContainer("seccomp-backlog", weak);
+        using var c = SecuritySuite.ContainerOfBuild("seccomp-backlog", weak);
         using var stuck = new StuckListener(Path.Combine(c.Dir, "listener.sock"));
         c.Configure(b =>
         {
