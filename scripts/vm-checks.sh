@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vm-checks.sh DIR: counts the checks of the qemu guest suites recorded in DIR/*.checks (written by
-# conformance/Fixtures/VmSuite.cs when OCI_VM_RESULTS_DIR=DIR), so that scripts/run-tests.sh's totals
+# conformance/Fixtures/VmChecksFile.cs when OCI_VM_RESULTS_DIR=DIR), so that scripts/run-tests.sh's totals
 # count each check, not the one xunit test that booted the guest. Prints one line per suite, then
 #   vm-checks: CHECKS_PASSED CHECKS_FAILED CHECKS_SKIPPED TESTS_PASSED TESTS_FAILED
 # where TESTS_* are the xunit tests these checks replace (already counted from the TRX: the caller

@@ -56,23 +56,6 @@ public static class VmSuite
         return s >= 0 && e > s ? timeoutMessage[(s + Start.Length)..e] : "";
     }
 
-    /// <summary>
-    /// &lt;suite&gt;.checks: header lines (#), the guest's PASS/FAIL/SKIP lines as printed, and the
-    /// verdict this test reached, which scripts/vm-checks.sh uses to replace the test's own count.
-    /// </summary>
-    static void Record(string script, int minChecks, string stdout, TimeSpan elapsed, string verdict)
-    {
-        string? dir = Environment.GetEnvironmentVariable("OCI_VM_RESULTS_DIR");
-        if (string.IsNullOrEmpty(dir)) return;
-        Directory.CreateDirectory(dir);
-        var text = new System.Text.StringBuilder();
-        text.Append($"# suite {script} runtime {TestEnv.RuntimeName} seconds {elapsed.TotalSeconds:0}\n");
-        text.Append("# counted-as xunit\n");
-        text.Append($"# expected {minChecks}\n");
-        foreach (string line in stdout.Split('\n'))
-            if (line.StartsWith("PASS ", StringComparison.Ordinal) || line.StartsWith("FAIL ", StringComparison.Ordinal) || line.StartsWith("SKIP ", StringComparison.Ordinal))
-                text.Append(line).Append('\n');
-        text.Append($"# verdict {verdict}\n");
-        File.WriteAllText(Path.Combine(dir, Path.GetFileNameWithoutExtension(script) + ".checks"), text.ToString());
-    }
+    static void Record(string script, int minChecks, string stdout, TimeSpan elapsed, string verdict) =>
+        VmChecksFile.Write(script, TestEnv.RuntimeName, elapsed, minChecks, stdout, verdict);
 }
