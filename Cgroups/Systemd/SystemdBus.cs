@@ -130,15 +130,14 @@ public sealed class SystemdBus
     /// <summary>While set (during <see cref="StopUnit"/>), every call and job wait ends by then.</summary>
     private DateTime? _deadline;
 
-    private TimeSpan CallTimeout(string unit, string method)
+    /// <summary>What is left until <see cref="_deadline"/>; null (the socket's own reply timeout) outside StopUnit.</summary>
+    private TimeSpan? CallTimeout(string unit, string method)
     {
-        if (_deadline is not { } d) return DBusDefaultTimeout;
+        if (_deadline is not { } d) return null;
         TimeSpan left = d - DateTime.UtcNow;
         if (left <= TimeSpan.Zero) throw new CgroupException($"systemd unit {unit}: {method} over {Address}: no time left (the unit's stop took longer than allowed)");
         return left;
     }
-
-    private static readonly TimeSpan DBusDefaultTimeout = TimeSpan.FromSeconds(30);
 
     public void ResetFailedUnit(string unit)
     {
