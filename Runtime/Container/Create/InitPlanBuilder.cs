@@ -151,14 +151,15 @@ public static class InitPlanBuilder
     private static string? CgroupFallback(OciConfig c, NamespacePlanner ns, string? cgroupDir)
     {
         if (!MountPlanner.HasCgroupMount(c.Mounts)) return null;
-        bool cgroupNs = (ns.UnshareFlags & Clone.NEWCGROUP) != 0 || (ns.CloneFlags & Clone.NEWCGROUP) != 0;
-        if (cgroupNs && cgroupDir is not null) return cgroupDir;
+        if (NewCgroupNamespace(ns) && cgroupDir is not null) return cgroupDir;
         return HostCgroup2Mount.Find();
     }
 
+    private static bool NewCgroupNamespace(NamespacePlanner ns) => ((ns.UnshareFlags | ns.CloneFlags) & Clone.NEWCGROUP) != 0;
+
     /// <summary>A new or joined cgroup namespace; without one the container shares the runtime's, and a cgroup2 mount binds the host's (MountPlanner).</summary>
     private static bool HasOwnCgroupNamespace(NamespacePlanner ns) =>
-        ((ns.UnshareFlags | ns.CloneFlags) & Clone.NEWCGROUP) != 0 || ns.Joins.Exists(j => j.Type == "cgroup");
+        NewCgroupNamespace(ns) || ns.Joins.Exists(j => j.Type == "cgroup");
 
     public static bool HasCreateHooks(HooksSpec? h) =>
         h is not null && (h.Prestart is { Count: > 0 } || h.CreateRuntime is { Count: > 0 } || h.CreateContainer is { Count: > 0 });
